@@ -1,0 +1,1 @@
+export { ExitCode, ProvisionError, isProvisionError } from './errors.js'

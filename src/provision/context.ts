@@ -1,0 +1,112 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { EventSink, ProvisionEvent } from './events.js'
+import { resolveInside } from './fs/safe-path.js'
+import { FileMode } from './layout.js'
+import type { Participant, Project } from './project/types.js'
+
+/** A certificate and its private key, both PEM. */
+export interface Credential {
+  certPem: string
+  keyPem: string
+}
+
+/** What the cert builder hands to later builders (signature, HE, verify). */
+export interface PkiMaterial {
+  root: Credential
+  /** By participant name. */
+  participants: Map<string, Credential>
+  /** Listener certificates (listening_host), by participant name. */
+  listeners: Map<string, Credential>
+}
+
+/** What the HE builder reports (for the summary and for later builders). */
+export interface HeSummary {
+  scheme: 'CKKS' | 'BFV'
+  polyModulusDegree: number
+  coeffModBitSizes: number[]
+  scaleBits: number
+  /** True when the secret key came from state/ rather than being made in this run. */
+  reusedKey: boolean
+}
+
+export interface ProvisionOptions {
+  /** Write `start_all.sh` (`-s`). */
+  genScripts: boolean
+  /** One zip per kit (`--zip`). */
+  zip: boolean
+  /** Allow new HE parameters on a workspace that has an HE key (`--rotate-he-key`). */
+  rotateHeKey: boolean
+}
+
+export interface ProvisionContext {
+  readonly project: Project
+  readonly options: ProvisionOptions
+  /** `<workspace>/<project name>` */
+  readonly projectDir: string
+  /** `<projectDir>/state` */
+  readonly stateDir: string
+  /** `<projectDir>/wip`: every kit is built here, then renamed to `prodDir`. */
+  readonly wipDir: string
+  /** The `prod_NN` folder this run will become. */
+  readonly prodDir: string
+  readonly now: () => Date
+  emit(event: ProvisionEvent): void
+  /** Absolute path of a participant's kit folder inside wip/. */
+  kitDir(participant: Participant | string): string
+  /** Writes a file into wip/ (a kit or the top level), creating folders; refuses paths outside wip/. */
+  writeFile(relPath: string, data: string | Uint8Array, mode?: number): string
+  /** A state file to write atomically (0600) once every builder has succeeded. */
+  stageState(fileName: string, data: string | Uint8Array): void
+  readonly stagedState: ReadonlyMap<string, string | Uint8Array>
+  pki: PkiMaterial | undefined
+  he: HeSummary | undefined
+}
+
+export interface ContextInit {
+  project: Project
+  options: ProvisionOptions
+  projectDir: string
+  stateDir: string
+  wipDir: string
+  prodDir: string
+  now: () => Date
+  onEvent: EventSink
+}
+
+export function createContext(init: ContextInit): ProvisionContext {
+  const staged = new Map<string, string | Uint8Array>()
+  return {
+    project: init.project,
+    options: init.options,
+    projectDir: init.projectDir,
+    stateDir: init.stateDir,
+    wipDir: init.wipDir,
+    prodDir: init.prodDir,
+    now: init.now,
+    emit: init.onEvent,
+    kitDir: (p) => resolveInside(init.wipDir, typeof p === 'string' ? p : p.name),
+    writeFile(relPath, data, mode = FileMode.file) {
+      const target = resolveInside(init.wipDir, relPath)
+      mkdirSync(dirname(target), { recursive: true, mode: FileMode.dir })
+      writeFileSync(target, data, { mode })
+      chmodSync(target, mode)
+      return target
+    },
+    stageState(fileName, data) {
+      resolveInside(init.stateDir, fileName)
+      staged.set(fileName, data)
+    },
+    stagedState: staged,
+    pki: undefined,
+    he: undefined,
+  }
+}
+
+/** The PKI material, or a clear error when a builder that needs it runs without the cert builder. */
+export function requirePki(ctx: ProvisionContext, who: string): PkiMaterial {
+  if (!ctx.pki) {
+    throw new Error(`builder "${who}" needs certificates, but the cert builder has not run before it`)
+  }
+  return ctx.pki
+}
