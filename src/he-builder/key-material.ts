@@ -1,0 +1,112 @@
+import { describeParms } from './he-context.js'
+import type { HeParams } from './params.js'
+import { loadSeal, type Seal, type SealScope, withScope } from './seal.js'
+import { decodeTensealContext, encodeTensealContext, type TensealContextFile } from './tenseal-codec.js'
+
+/** auto relinearize | auto rescale | auto mod switch: what TenSEAL (and so NVFlare) writes. */
+export const AUTO_FLAGS_ALL = 7
+
+/** The two context files of a federation, made from one secret key. */
+export interface HeKeyFiles {
+  /** `client_context.tenseal`: parameters + secret key (every client gets the same file). */
+  client: Uint8Array
+  /** `server_context.tenseal`: parameters + relinearization keys; no secret key, no public key. */
+  server: Uint8Array
+  /** True when the secret key came from `existingClient`. */
+  reusedKey: boolean
+}
+
+export interface HeKeyOptions {
+  /**
+   * A client context file (ours or TenSEAL's) whose parameters and secret key to reuse, so that kits made
+   * now work with kits made before. Without it a new secret key is made.
+   */
+  existingClient?: Uint8Array
+}
+
+/**
+ * Makes the server and client context files exactly as NVFlare's HEBuilder does (FORMAT.md): symmetric
+ * encryption type, scale 2^scale_bits, auto_flags 7, every SEAL blob zstd-compressed.
+ * Randomness: SEAL's own CSPRNG (seeded from the OS); node-seal offers no way to inject another.
+ */
+export async function makeHeKeyFiles(params: HeParams, options: HeKeyOptions = {}): Promise<HeKeyFiles> {
+  const seal = await loadSeal()
+  const existing = options.existingClient ? decodeTensealContext(options.existingClient) : undefined
+  const existingKey = existing?.private?.secretKey
+  if (existing && !existingKey) throw new Error('the HE context to reuse holds no secret key')
+  return withScope((scope) => {
+    const parms = scope.track(seal.EncryptionParameters(seal.SchemeType.ckks))
+    if (existing) parms.loadArray(existing.encryptionParameters)
+    else setParams(seal, scope, parms, params)
+    checkMatches(seal, parms, params)
+    const context = scope.track(seal.Context(parms, true, seal.SecurityLevel.tc128))
+    if (!context.parametersSet()) throw new Error(`SEAL refuses the HE parameters: ${context.toHuman()}`)
+    let keygen: ReturnType<Seal['KeyGenerator']>
+    if (existingKey) {
+      const sk = scope.track(seal.SecretKey())
+      sk.loadArray(context, existingKey)
+      keygen = scope.track(seal.KeyGenerator(context, sk))
+    } else {
+      keygen = scope.track(seal.KeyGenerator(context))
+    }
+    const secretKey = existingKey ?? scope.track(keygen.secretKey()).saveArray(seal.ComprModeType.zstd)
+    const relinKeys = scope.track(keygen.createRelinKeys()).saveArray(seal.ComprModeType.zstd)
+    const paramsBlob = existing?.encryptionParameters ?? parms.saveArray(seal.ComprModeType.zstd)
+    const files = contextFiles(paramsBlob, 2 ** params.scaleBits, secretKey, relinKeys)
+    return {
+      client: encodeTensealContext(files.client),
+      server: encodeTensealContext(files.server),
+      reusedKey: existing !== undefined,
+    }
+  })
+}
+
+function setParams(
+  seal: Seal,
+  scope: SealScope,
+  parms: ReturnType<Seal['EncryptionParameters']>,
+  p: HeParams,
+): void {
+  parms.setPolyModulusDegree(p.polyModulusDegree)
+  const moduli = scope.track(
+    seal.CoeffModulus.Create(p.polyModulusDegree, Int32Array.from(p.coeffModBitSizes)),
+  )
+  parms.setCoeffModulus(moduli)
+}
+
+function checkMatches(seal: Seal, parms: ReturnType<Seal['EncryptionParameters']>, p: HeParams): void {
+  const info = describeParms(seal, parms)
+  const same =
+    info.scheme === p.scheme &&
+    info.polyModulusDegree === p.polyModulusDegree &&
+    info.coeffModBitSizes.join() === p.coeffModBitSizes.join()
+  if (!same) {
+    throw new Error(
+      `HE parameters mismatch: the context has ${info.scheme} N=${info.polyModulusDegree} [${info.coeffModBitSizes.join(', ')}]`,
+    )
+  }
+}
+
+/** The two TenSEAL messages, field for field as NVFlare's HEBuilder writes them. */
+export function contextFiles(
+  encryptionParameters: Uint8Array,
+  scale: number,
+  secretKey: Uint8Array,
+  relinKeys: Uint8Array,
+): { client: TensealContextFile; server: TensealContextFile } {
+  const common = { publicKey: undefined, autoFlags: AUTO_FLAGS_ALL, scale, galoisKeys: undefined }
+  return {
+    client: {
+      encryptionParameters,
+      public: { ...common, relinKeys: undefined },
+      private: { secretKey, relinKeysGenerated: true, galoisKeysGenerated: false },
+      encryptionType: 'symmetric',
+    },
+    server: {
+      encryptionParameters,
+      public: { ...common, relinKeys },
+      private: undefined,
+      encryptionType: 'symmetric',
+    },
+  }
+}
