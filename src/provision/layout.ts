@@ -2,7 +2,8 @@
 export const Layout = {
   stateDir: 'state',
   stateFile: 'cert.json',
-  heStateFile: 'he_context.json',
+  /** The HE key: a TenSEAL client context (parameters + secret key), reused by every run. */
+  heStateFile: 'he_context.tenseal',
   lockFile: '.provision.lock',
   wipDir: 'wip',
   prodPrefix: 'prod_',
