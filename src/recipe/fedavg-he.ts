@@ -1,0 +1,44 @@
+import { ProvisionError } from '../errors.js'
+import { buildFedAvgHeJob } from './fedavg-he-job.js'
+import type { JobDefinition } from './job/job-config.js'
+import { writeJob } from './job/write-job.js'
+import type { FedAvgRecipeWithHEOptions } from './options.js'
+import { type ResolvedOptions, resolveOptions } from './resolve.js'
+import type { ExecEnv, ExecResult, ExportResult, Recipe } from './spec.js'
+
+export const HE_SIM_ENV_NOT_SUPPORTED =
+  'FedAvgRecipeWithHE does not support SimEnv: HE needs the TenSEAL contexts of provisioned kits. ' +
+  'Use provisioned startup kits (with the HE builder) and run with ProdEnv or PocEnv.'
+
+/**
+ * Federated averaging with homomorphic encryption: the TypeScript twin of NVFlare's FedAvgRecipeWithHE.
+ * The constructor validates the options (ProvisionError listing every problem); `export` writes the job
+ * folder; `execute` hands it to PocEnv or ProdEnv (SimEnv is refused, as in NVFlare).
+ */
+export class FedAvgRecipeWithHE implements Recipe {
+  readonly options: ResolvedOptions
+  readonly job: JobDefinition
+
+  constructor(options: FedAvgRecipeWithHEOptions) {
+    this.options = resolveOptions(options)
+    this.job = buildFedAvgHeJob(this.options)
+  }
+
+  get name(): string {
+    return this.job.name
+  }
+
+  /** Writes `<jobDir>/<name>/` with meta.json, app/config/*.json and app/custom/*. */
+  export(jobDir: string): ExportResult {
+    return writeJob(jobDir, this.job)
+  }
+
+  async execute(env: ExecEnv): Promise<ExecResult> {
+    if (env.kind === 'sim') {
+      throw new ProvisionError('recipe-sim-env', HE_SIM_ENV_NOT_SUPPORTED, {
+        hint: 'Provision HE kits (`provision -p project.yml` with the HE builder), then use ProdEnv or PocEnv.',
+      })
+    }
+    return env.deploy(this.job)
+  }
+}
