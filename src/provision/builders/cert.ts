@@ -1,0 +1,206 @@
+import { X509Certificate } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { ProvisionError } from '../../errors.js'
+import type { Builder, BuilderFactory } from '../builder.js'
+import type { Credential, ProvisionContext } from '../context.js'
+import { FileMode, Layout } from '../layout.js'
+import { parseCertInfo } from '../pki/cert-info.js'
+import { type CertParams, createIssuer, type Issuer, issueLeafCert, issueRootCert } from '../pki/certs.js'
+import { KeyPool, type KeySource } from '../pki/key-pool.js'
+import {
+  checkStoredCredential,
+  kitCertFiles,
+  leafSpecFor,
+  listenerCertFiles,
+  listenerSpecFor,
+} from '../pki/participant-certs.js'
+import { type CertState, parseCertState, serializeCertState } from '../pki/state-store.js'
+import type { Participant } from '../project/types.js'
+
+export interface CertBuilderOptions {
+  /** Validity of a new root CA, in days (NVFlare's `root_valid_days`). Default 360. */
+  rootValidDays: number
+  /** Makes the key source for `count` keys. Default: a worker pool on every core. */
+  keySource?: (count: number) => KeySource
+  /** Serial-number randomness. Default: `crypto.randomBytes`. */
+  randomBytes?: (size: number) => Uint8Array
+}
+
+const DEFAULT_ROOT_VALID_DAYS = 360
+const MAX_ROOT_VALID_DAYS = 36_500
+
+/** Validates the `args` of the cert builder in project.yml. */
+export function parseCertArgs(args: Readonly<Record<string, unknown>>): CertBuilderOptions {
+  const unknown = Object.keys(args).filter((k) => k !== 'root_valid_days')
+  if (unknown.length > 0) {
+    throw new ProvisionError('builder-args', `builder "cert": unknown argument(s) ${unknown.join(', ')}`, {
+      hint: 'the cert builder takes one argument: root_valid_days (a whole number of days, default 360)',
+    })
+  }
+  const days = args['root_valid_days'] ?? DEFAULT_ROOT_VALID_DAYS
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_ROOT_VALID_DAYS) {
+    throw new ProvisionError(
+      'builder-args',
+      `builder "cert": root_valid_days must be a whole number of days from 1 to ${MAX_ROOT_VALID_DAYS}, got ${JSON.stringify(days)}`,
+      {
+        hint: 'for example root_valid_days: 3650 for a ten-year root CA',
+      },
+    )
+  }
+  return { rootValidDays: days }
+}
+
+/** What initialize found in state/ and what build must make. */
+interface Plan {
+  stateFile: string
+  state: CertState | undefined
+  /** Participants that need a new key and certificate, in project order. */
+  fresh: Participant[]
+  /** Participants with a listener certificate (made on every run, like NVFlare). */
+  listeners: Participant[]
+}
+
+function readState(ctx: ProvisionContext): { file: string; state: CertState | undefined } {
+  const file = join(ctx.stateDir, Layout.stateFile)
+  if (!existsSync(file)) return { file, state: undefined }
+  const state = parseCertState(readFileSync(file, 'utf8'), file)
+  const cn = parseCertInfo(state.root.certPem).cn
+  if (cn !== ctx.project.name) {
+    throw new ProvisionError(
+      'cert-root-mismatch',
+      `the root CA in ${file} is for project "${cn}", not "${ctx.project.name}"`,
+      {
+        hint: 'use the workspace of that project, or a new workspace for this one',
+        exitCode: 3,
+      },
+    )
+  }
+  return { file, state }
+}
+
+function planRun(ctx: ProvisionContext): Plan {
+  const { file, state } = readState(ctx)
+  const fresh: Participant[] = []
+  const root = state ? new X509Certificate(state.root.certPem) : undefined
+  for (const p of ctx.project.participants) {
+    const stored = state?.participants.get(p.name)
+    if (!stored || !root) {
+      fresh.push(p)
+      continue
+    }
+    for (const message of checkStoredCredential(p, stored, root, file)) ctx.emit({ type: 'warning', message })
+  }
+  const listeners = ctx.project.participants.filter((p) => listenerSpecFor(p, '') !== undefined)
+  return { stateFile: file, state, fresh, listeners }
+}
+
+function writeCredential(
+  ctx: ProvisionContext,
+  name: string,
+  files: { cert: string; key: string },
+  cred: Credential,
+) {
+  ctx.writeFile(`${name}/${Layout.startup}/${files.cert}`, cred.certPem, FileMode.file)
+  ctx.writeFile(`${name}/${Layout.startup}/${files.key}`, cred.keyPem, FileMode.secret)
+}
+
+/** The cert builder: root CA, one certificate and key per participant, listener certificates, state. */
+export function createCertBuilder(options: CertBuilderOptions): Builder {
+  let plan: Plan | undefined
+  let keys: KeySource | undefined
+  const makeKeys =
+    options.keySource ?? ((count: number) => new KeyPool({ size: Math.min(count, availableParallelism()) }))
+
+  return {
+    name: 'cert',
+    initialize(ctx) {
+      plan = planRun(ctx)
+      const count = (plan.state ? 0 : 1) + plan.fresh.length + plan.listeners.length
+      if (count > 0) {
+        keys = makeKeys(count)
+        keys.prefetch(count)
+      }
+    },
+    async build(ctx) {
+      if (!plan) throw new Error('cert builder: build() before initialize()')
+      const total = (plan.state ? 0 : 1) + plan.fresh.length + plan.listeners.length
+      let done = 0
+      const nextKey = async (name: string) => {
+        if (!keys) throw new Error('cert builder: no key source')
+        const pem = await keys.take()
+        ctx.emit({ type: 'key-generated', name, done: ++done, total })
+        return pem
+      }
+      const params = (): CertParams => ({ now: ctx.now(), randomBytes: options.randomBytes })
+      const root =
+        plan.state?.root ?? newRoot(ctx, options.rootValidDays, await nextKey(ctx.project.name), params())
+      const issuer = createIssuer(root)
+      const participants = new Map(plan.state?.participants)
+      for (const p of plan.fresh) {
+        const keyPem = await nextKey(p.name)
+        participants.set(p.name, { certPem: issueLeafCert(leafSpecFor(p, keyPem), issuer, params()), keyPem })
+      }
+      const listeners = await issueListeners(plan.listeners, issuer, nextKey, params)
+      await keys?.close()
+      writeKits(ctx, root, participants, listeners, new Set(plan.fresh.map((p) => p.name)))
+      ctx.pki = { root, participants, listeners }
+      ctx.stageState(
+        Layout.stateFile,
+        serializeCertState({ root, participants, extras: plan.state?.extras ?? {} }),
+      )
+    },
+    async finalize() {
+      await keys?.close()
+    },
+  }
+}
+
+function newRoot(ctx: ProvisionContext, days: number, keyPem: string, params: CertParams): Credential {
+  const certPem = issueRootCert(ctx.project.name, keyPem, days, params)
+  ctx.emit({ type: 'cert-issued', name: ctx.project.name, reused: false })
+  return { certPem, keyPem }
+}
+
+async function issueListeners(
+  list: Participant[],
+  issuer: Issuer,
+  nextKey: (name: string) => Promise<string>,
+  params: () => CertParams,
+): Promise<Map<string, Credential>> {
+  const out = new Map<string, Credential>()
+  for (const p of list) {
+    const keyPem = await nextKey(`${p.name} (listener)`)
+    const spec = listenerSpecFor(p, keyPem)
+    if (spec) out.set(p.name, { certPem: issueLeafCert(spec, issuer, params()), keyPem })
+  }
+  return out
+}
+
+function writeKits(
+  ctx: ProvisionContext,
+  root: Credential,
+  creds: Map<string, Credential>,
+  listeners: Map<string, Credential>,
+  fresh: Set<string>,
+): void {
+  for (const p of ctx.project.participants) {
+    const cred = creds.get(p.name)
+    if (!cred) throw new Error(`cert builder: no credential for ${p.name}`)
+    writeCredential(ctx, p.name, kitCertFiles(p), cred)
+    const listener = listeners.get(p.name)
+    if (listener) writeCredential(ctx, p.name, listenerCertFiles, listener)
+    ctx.writeFile(`${p.name}/${Layout.startup}/${Layout.rootCert}`, root.certPem, FileMode.file)
+    ctx.emit({ type: 'cert-issued', name: p.name, reused: !fresh.has(p.name) })
+  }
+}
+
+export const certBuilderFactory: BuilderFactory = {
+  id: 'cert',
+  nvflarePaths: ['nvflare.lighter.impl.cert.CertBuilder'],
+  phase: 30,
+  description:
+    'root CA, participant certificates and keys (reused from state/cert.json), listener certificates',
+  create: (args) => createCertBuilder(parseCertArgs(args)),
+}

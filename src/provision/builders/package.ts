@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { lstat, readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ZipArchive } from 'archiver'
+import { ProvisionError } from '../../errors.js'
+import type { Builder } from '../builder.js'
+import type { ProvisionContext } from '../context.js'
+import { FileMode } from '../layout.js'
+
+interface ZipEntry {
+  /** Path inside the zip, `/`-separated, relative (starts with the kit name). */
+  name: string
+  path: string
+  dir: boolean
+  mode: number
+}
+
+/** Every file and folder under `root`, sorted, as zip entries under `prefix/`; refuses symlinks. */
+async function listTree(root: string, prefix: string): Promise<ZipEntry[]> {
+  const out: ZipEntry[] = []
+  for (const name of (await readdir(root)).sort()) {
+    const path = join(root, name)
+    const st = await lstat(path)
+    const rel = `${prefix}/${name}`
+    if (st.isDirectory()) {
+      out.push({ name: `${rel}/`, path, dir: true, mode: st.mode & 0o7777 })
+      out.push(...(await listTree(path, rel)))
+    } else if (st.isFile()) {
+      out.push({ name: rel, path, dir: false, mode: st.mode & 0o7777 })
+    } else {
+      throw new ProvisionError('zip-unsupported-entry', `cannot zip ${path}: not a regular file or folder`, {
+        hint: 'kits must not contain symbolic links or special files',
+      })
+    }
+  }
+  return out
+}
+
+/** The zip of one kit folder, in memory (kits are small). Entry times are the run's clock. */
+export async function zipKit(kitDir: string, kitName: string, date: Date): Promise<Buffer> {
+  const st = await lstat(kitDir)
+  const entries = [{ name: `${kitName}/`, path: kitDir, dir: true, mode: st.mode & 0o7777 }]
+  entries.push(...(await listTree(kitDir, kitName)))
+  const archive = new ZipArchive({ zlib: { level: 9 } })
+  const chunks: Buffer[] = []
+  archive.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on('end', () => resolve())
+    archive.on('error', reject)
+    archive.on('warning', reject)
+  })
+  for (const e of entries) {
+    const data = e.dir ? Buffer.alloc(0) : await readFile(e.path)
+    archive.append(data, { name: e.name, type: e.dir ? 'directory' : 'file', mode: e.mode, date })
+  }
+  await archive.finalize()
+  await done
+  return Buffer.concat(chunks)
+}
+
+async function zipOne(ctx: ProvisionContext, name: string): Promise<void> {
+  const zip = await zipKit(ctx.kitDir(name), name, ctx.now())
+  // A kit zip holds a private key, so it is as secret as the key.
+  const file = ctx.writeFile(`${name}.zip`, zip, FileMode.secret)
+  ctx.emit({ type: 'zip-written', name, file, sha256: createHash('sha256').update(zip).digest('hex') })
+}
+
+/** `--zip`: one `<name>.zip` per kit beside the kit folders (so it ends in prod_NN/). Phase 90. */
+export function createPackageBuilder(): Builder {
+  return {
+    name: 'package',
+    async build(ctx) {
+      const names = ctx.project.participants.map((p) => p.name).filter((n) => existsSync(ctx.kitDir(n)))
+      await Promise.all(names.map((n) => zipOne(ctx, n)))
+    },
+  }
+}

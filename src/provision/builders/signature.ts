@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Builder, BuilderFactory } from '../builder.js'
+import { requirePki } from '../context.js'
+import { Layout } from '../layout.js'
+import { loadSigningKey, signFolder } from '../pki/signing.js'
+
+/** Folders signed at a time: enough to keep libuv's thread pool busy, few enough to stay far from EMFILE. */
+const CONCURRENT_FOLDERS = 8
+
+async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!)
+  })
+  await Promise.all(lanes)
+}
+
+/**
+ * Writes `signature.json` into `startup/` and `local/` of every kit, signed by the root CA key. Runs after
+ * every builder that writes kit files (phase 80).
+ */
+export function createSignatureBuilder(): Builder {
+  return {
+    name: 'signature',
+    async build(ctx) {
+      const key = loadSigningKey(requirePki(ctx, 'signature').root.keyPem)
+      const folders = ctx.project.participants
+        .flatMap((p) => [Layout.startup, Layout.local].map((sub) => join(ctx.kitDir(p), sub)))
+        .filter((dir) => existsSync(dir))
+      await runLimited(folders, CONCURRENT_FOLDERS, async (dir) => {
+        const files = await signFolder(dir, key)
+        ctx.emit({ type: 'signed', dir, files })
+      })
+    },
+  }
+}
+
+export const signatureBuilderFactory: BuilderFactory = {
+  id: 'signature',
+  nvflarePaths: ['nvflare.lighter.impl.signature.SignatureBuilder'],
+  phase: 80,
+  description: 'signature.json (RSA-PSS by the root CA) in startup/ and local/ of every kit',
+  create: () => createSignatureBuilder(),
+}

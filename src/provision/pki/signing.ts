@@ -1,0 +1,78 @@
+import { constants, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
+import { lstat, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { ProvisionError } from '../../errors.js'
+import { FileMode, Layout } from '../layout.js'
+import { pythonJsonDumps } from './py-json.js'
+
+const signAsync = promisify(sign)
+
+/** RSA-PSS with SHA-256, MGF1-SHA-256 and the maximum salt (222 bytes for RSA-2048), as NVFlare signs. */
+const PSS_SIGN = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN }
+/** Verification recovers the salt length from the signature, like NVFlare's `PSS.AUTO`. */
+const PSS_VERIFY = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }
+
+/** Imports the root CA key once for every signature of a run. */
+export function loadSigningKey(keyPem: string): KeyObject {
+  return createPrivateKey(keyPem)
+}
+
+/** base64 RSA-PSS signature. Runs on libuv's thread pool, so many signatures proceed in parallel. */
+export async function signContent(key: KeyObject, data: Uint8Array): Promise<string> {
+  const signature = await signAsync('sha256', data, { key, ...PSS_SIGN })
+  return signature.toString('base64')
+}
+
+export function verifyContent(
+  publicKey: KeyObject | string,
+  data: Uint8Array,
+  signatureB64: string,
+): boolean {
+  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey
+  try {
+    return verify('sha256', data, { key, ...PSS_VERIFY }, Buffer.from(signatureB64, 'base64'))
+  } catch {
+    return false
+  }
+}
+
+/** What a signed folder holds: the entries signature.json covers (every name except itself). */
+export async function signedEntries(dir: string): Promise<{ name: string; isDir: boolean }[]> {
+  const names = (await readdir(dir)).filter((n) => n !== Layout.signature).sort()
+  return Promise.all(
+    names.map(async (name) => {
+      const st = await lstat(join(dir, name))
+      if (!st.isFile() && !st.isDirectory()) {
+        throw new ProvisionError(
+          'unsignable-entry',
+          `cannot sign ${join(dir, name)}: not a regular file or folder`,
+          {
+            hint: 'kits must not contain symbolic links or special files',
+          },
+        )
+      }
+      return { name, isDir: st.isDirectory() }
+    }),
+  )
+}
+
+/** The bytes signed for an entry: a file's content, or a sub-folder's name in UTF-8. */
+export async function signedBytes(dir: string, entry: { name: string; isDir: boolean }): Promise<Uint8Array> {
+  return entry.isDir ? Buffer.from(entry.name, 'utf8') : readFile(join(dir, entry.name))
+}
+
+/**
+ * Writes `<dir>/signature.json` (Python `json.dumps` format, like NVFlare) and returns the number of
+ * entries. Every file is read and signed once.
+ */
+export async function signFolder(dir: string, key: KeyObject): Promise<number> {
+  const entries = await signedEntries(dir)
+  const signatures = await Promise.all(entries.map(async (e) => signContent(key, await signedBytes(dir, e))))
+  const doc: Record<string, string> = {}
+  entries.forEach((e, i) => {
+    doc[e.name] = signatures[i]!
+  })
+  await writeFile(join(dir, Layout.signature), pythonJsonDumps(doc), { mode: FileMode.file })
+  return entries.length
+}
