@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import forge from 'node-forge'
+import { ProvisionError } from '../../errors.js'
+import { resolveInside } from '../../provision/fs/safe-path.js'
+import { Layout } from '../../provision/layout.js'
+
+/** The admin kit a job is submitted from. */
+export interface AdminKit {
+  dir: string
+  username: string
+  /** `transfer/` (fed_admin.json `upload_dir`), absolute. */
+  uploadDir: string
+  rootPem: string
+  root: forge.pki.Certificate
+}
+
+const kitError = (code: string, message: string, hint: string) => new ProvisionError(code, message, { hint })
+
+interface FedAdminJson {
+  admin?: { username?: unknown; client_cert?: unknown; ca_cert?: unknown; upload_dir?: unknown }
+}
+
+function str(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.length > 0 ? value : fallback
+}
+
+/**
+ * Reads an admin startup kit: `startup/fed_admin.json`, its certificate (CN must equal `username`, issued
+ * by the kit's root CA) and `rootCA.pem`. Throws ProvisionError naming what is wrong.
+ */
+export function readAdminKit(location: string, username: string): AdminKit {
+  const dir = resolve(location)
+  const startup = join(dir, Layout.startup)
+  const fedAdmin = join(startup, Layout.fedAdmin)
+  if (!existsSync(fedAdmin)) {
+    throw kitError(
+      'admin-kit-missing',
+      `${dir} is not an admin startup kit (no ${Layout.startup}/${Layout.fedAdmin})`,
+      'point startupKitLocation at the admin’s folder inside prod_NN, e.g. <workspace>/<project>/prod_00/admin@nvidia.com',
+    )
+  }
+  let doc: FedAdminJson
+  try {
+    doc = JSON.parse(readFileSync(fedAdmin, 'utf8')) as FedAdminJson
+  } catch (error) {
+    throw new ProvisionError('admin-kit-invalid', `${fedAdmin} is not valid JSON`, { cause: error })
+  }
+  const admin = doc.admin ?? {}
+  if (admin.username !== undefined && admin.username !== username) {
+    throw kitError(
+      'admin-kit-user',
+      `${fedAdmin} is for user "${String(admin.username)}", not "${username}"`,
+      'pass the username the kit was provisioned for, or the kit of that user',
+    )
+  }
+  const rootPem = readFileSync(resolveInside(startup, str(admin.ca_cert, Layout.rootCert)), 'utf8')
+  const certPem = readFileSync(resolveInside(startup, str(admin.client_cert, Layout.clientCert)), 'utf8')
+  const root = forge.pki.certificateFromPem(rootPem)
+  checkAdminCert(certPem, root, username, startup)
+  return {
+    dir,
+    username,
+    uploadDir: resolveInside(dir, str(admin.upload_dir, Layout.transfer)),
+    rootPem,
+    root,
+  }
+}
+
+function checkAdminCert(
+  certPem: string,
+  root: forge.pki.Certificate,
+  username: string,
+  startup: string,
+): void {
+  const cert = forge.pki.certificateFromPem(certPem)
+  const cn = cert.subject.getField('CN')?.value as string | undefined
+  if (cn !== username) {
+    throw kitError(
+      'admin-kit-cn',
+      `the admin certificate in ${startup} is issued to "${cn ?? '(no CN)'}", not "${username}"`,
+      'NVFlare accepts an admin only when the certificate CN equals the username',
+    )
+  }
+  let signed = false
+  try {
+    signed = root.verify(cert)
+  } catch {
+    signed = false
+  }
+  if (!signed) {
+    throw kitError(
+      'admin-kit-chain',
+      `the admin certificate in ${startup} is not signed by the kit’s ${Layout.rootCert}`,
+      'use an admin kit from the same provisioning run as the other kits',
+    )
+  }
+}
+
+/** SHA-256 of a certificate's DER: two kits share a root when these are equal. */
+export function certFingerprint(cert: forge.pki.Certificate): string {
+  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes()
+  return forge.md.sha256.create().update(der).digest().toHex()
+}

@@ -1,0 +1,89 @@
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import forge from 'node-forge'
+import { Layout } from '../../provision/layout.js'
+import { signedBytes, signedEntries, verifyContent } from '../../provision/pki/signing.js'
+import type { KitCheck } from '../spec.js'
+import { type AdminKit, certFingerprint } from './admin-kit.js'
+
+type KitType = KitCheck['type']
+
+/** A kit found next to the admin kit, before its checks. */
+export interface FoundKit {
+  name: string
+  type: KitType
+  dir: string
+}
+
+const CONFIG_BY_TYPE: [string, KitType][] = [
+  [Layout.fedServer, 'server'],
+  [Layout.fedClient, 'client'],
+  [Layout.fedAdmin, 'admin'],
+  [Layout.fedRelay, 'relay'],
+]
+
+/** Every kit in the folder that holds the admin kit (a prod_NN), by its startup/fed_*.json. */
+export function findKits(admin: AdminKit): FoundKit[] {
+  const parent = dirname(admin.dir)
+  const kits: FoundKit[] = []
+  for (const name of readdirSync(parent).sort()) {
+    const dir = join(parent, name)
+    if (!statSync(dir).isDirectory()) continue
+    const type = CONFIG_BY_TYPE.find(([file]) => existsSync(join(dir, Layout.startup, file)))?.[1]
+    if (type) kits.push({ name, type, dir })
+  }
+  return kits
+}
+
+/** Problems with a kit's root CA compared with the admin's. */
+export function rootProblems(kit: FoundKit, admin: AdminKit): string[] {
+  const path = join(kit.dir, Layout.startup, Layout.rootCert)
+  if (!existsSync(path)) return [`${kit.name}: no ${Layout.startup}/${Layout.rootCert}`]
+  try {
+    const root = forge.pki.certificateFromPem(readFileSync(path, 'utf8'))
+    if (certFingerprint(root) === certFingerprint(admin.root)) return []
+  } catch {
+    return [`${kit.name}: ${Layout.startup}/${Layout.rootCert} is not a PEM certificate`]
+  }
+  return [`${kit.name}: signed by a different root CA than the admin kit (another provisioning project?)`]
+}
+
+/**
+ * Verifies `<dir>/signature.json` with the root public key (RSA-PSS SHA-256): every entry must verify and
+ * every file or folder must be covered. Returns the number of verified entries and the problems.
+ */
+export async function verifySignedFolder(
+  dir: string,
+  label: string,
+  rootKey: KeyObject,
+): Promise<{ verified: number; problems: string[] }> {
+  const path = join(dir, Layout.signature)
+  if (!existsSync(path)) return { verified: 0, problems: [`${label}: not signed (no ${Layout.signature})`] }
+  let doc: Record<string, unknown>
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  } catch {
+    return { verified: 0, problems: [`${label}: ${Layout.signature} is not valid JSON`] }
+  }
+  const problems: string[] = []
+  let verified = 0
+  for (const entry of await signedEntries(dir)) {
+    const signature = doc[entry.name]
+    if (typeof signature !== 'string') {
+      problems.push(`${label}/${entry.name}: not covered by ${Layout.signature}`)
+    } else if (verifyContent(rootKey, await signedBytes(dir, entry), signature)) {
+      verified++
+    } else {
+      problems.push(`${label}/${entry.name}: signature does not verify with the root CA (file changed?)`)
+    }
+  }
+  for (const name of Object.keys(doc)) {
+    if (!existsSync(join(dir, name))) problems.push(`${label}/${name}: signed but missing`)
+  }
+  return { verified, problems }
+}
+
+export function rootPublicKey(admin: AdminKit): KeyObject {
+  return createPublicKey(admin.rootPem)
+}
