@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createContext, type ProvisionContext, type ProvisionOptions } from '../../src/provision/context.js'
+import type { ProvisionEvent } from '../../src/provision/events.js'
+import type { ClientParticipant, Project, ServerParticipant } from '../../src/provision/project/types.js'
+
+/** The real TenSEAL files: `<repo>/../shared/reference/tenseal/` (CI has shared/ beside the checkout). */
+export const referenceDir = fileURLToPath(new URL('../../../shared/reference/tenseal/', import.meta.url))
+
+export function readReference(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(referenceDir, name)))
+}
+
+export function expectedVectors(): { small: number[]; multi: number[] } {
+  const json = JSON.parse(readFileSync(join(referenceDir, 'expected_vectors.json'), 'utf8')) as {
+    small: number[]
+    multi_len: number
+  }
+  // multi_formula: round(sin(i*0.001)*10 + (i%7)*0.125, 6), i in [0,10000)
+  const multi = Array.from({ length: json.multi_len }, (_, i) =>
+    round6(Math.sin(i * 0.001) * 10 + (i % 7) * 0.125),
+  )
+  return { small: json.small, multi }
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6
+}
+
+export function maxAbsError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`)
+  let max = 0
+  for (let i = 0; i < actual.length; i++)
+    max = Math.max(max, Math.abs((actual[i] as number) - (expected[i] as number)))
+  return max
+}
+
+/** Temp dirs made by a test file, removed in afterEach. */
+export class TempDirs {
+  private readonly dirs: string[] = []
+
+  make(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'fedforge-he-'))
+    this.dirs.push(dir)
+    return dir
+  }
+
+  cleanup(): void {
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export function heProject(clientNames: string[]): Project {
+  const server: ServerParticipant = {
+    type: 'server',
+    name: 'server1',
+    org: 'nvidia',
+    props: {},
+    fedLearnPort: 8002,
+    adminPort: 8003,
+    defaultHost: 'server1',
+    hostNames: [],
+    connectionSecurity: 'mtls',
+  }
+  const clients: ClientParticipant[] = clientNames.map((name) => ({
+    type: 'client',
+    name,
+    org: 'nvidia',
+    props: {},
+    numOfGpus: 0,
+    memPerGpuInGiB: 0,
+    listeningHost: undefined,
+    connectTo: undefined,
+    parent: undefined,
+    allowLogStreaming: undefined,
+  }))
+  const admin = {
+    type: 'admin' as const,
+    name: 'admin@nvidia.com',
+    org: 'nvidia',
+    props: {},
+    role: 'project_admin',
+  }
+  return {
+    apiVersion: 3,
+    name: 'he_project',
+    description: '',
+    participants: [server, ...clients, admin],
+    server,
+    clients,
+    admins: [admin],
+    relays: [],
+    builders: [],
+    studies: [],
+    warnings: [],
+  }
+}
+
+export interface TestRun {
+  ctx: ProvisionContext
+  events: ProvisionEvent[]
+}
+
+/** A context over `<root>/he_project` with wip/ and state/, as the provisioner would make it. */
+export function heContext(root: string, project: Project, options: Partial<ProvisionOptions> = {}): TestRun {
+  const projectDir = join(root, project.name)
+  const events: ProvisionEvent[] = []
+  const ctx = createContext({
+    project,
+    options: { genScripts: false, zip: false, rotateHeKey: false, ...options },
+    projectDir,
+    stateDir: join(projectDir, 'state'),
+    wipDir: join(projectDir, 'wip'),
+    prodDir: join(projectDir, 'prod_00'),
+    now: () => new Date('2025-01-01T00:00:00Z'),
+    onEvent: (event) => events.push(event),
+  })
+  return { ctx, events }
+}
