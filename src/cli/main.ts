@@ -14,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Provision NVIDIA FLARE federations with homomorphic encryption: signed startup kits for every site.')
     .version(version(), '-V, --version')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
   registerCommands(program)
   try {

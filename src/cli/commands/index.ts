@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
+import { registerProvision } from './provision.js'
 import { registerInspect } from './inspect.js'
 
 /** Every command of the CLI, one line each. */
 export function registerCommands(program: Command): void {
-  void program
+  registerProvision(program)
   registerInspect(program)
 }

@@ -26,6 +26,7 @@ export interface ConnectTo {
   name: string | undefined
   host: string | undefined
   port: number | undefined
+  connectionSecurity: ConnectionSecurity | undefined
 }
 
 interface ParticipantBase {
@@ -52,8 +53,10 @@ export interface ClientParticipant extends ParticipantBase {
   memPerGpuInGiB: number
   listeningHost: ListeningHost | undefined
   connectTo: ConnectTo | undefined
-  /** The relay this client connects through (from `parent` or `connect_to.name`). */
+  /** The parent client in a client hierarchy (`parent`); undefined under the server. */
   parent: string | undefined
+  /** The relay this client connects through (`connect_to.name`), if any. */
+  relay: string | undefined
   allowLogStreaming: boolean | undefined
 }
 
@@ -66,6 +69,7 @@ export interface RelayParticipant extends ParticipantBase {
   type: 'relay'
   listeningHost: ListeningHost | undefined
   connectTo: ConnectTo | undefined
+  /** The relay this relay connects to (`connect_to.name`); undefined when it connects to the server. */
   parent: string | undefined
 }
 

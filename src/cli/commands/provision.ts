@@ -1,0 +1,79 @@
+import { existsSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { ExitCode, ProvisionError } from '../../errors.js'
+import { loadProjectFile } from '../../provision/project/load.js'
+import { provision } from '../../provision/provisioner.js'
+import { readTemplate } from '../../provision/templates.js'
+import { createRenderer, renderMode } from '../render.js'
+import { action, err, out } from '../run.js'
+import { printSummary } from './summary.js'
+
+export interface ProvisionFlags {
+  projectFile?: string
+  workspace: string
+  genScripts?: boolean
+  zip?: boolean
+  addClient: string[]
+  addUser: string[]
+  rotateHeKey?: boolean
+  generate?: boolean
+  force?: boolean
+  json?: boolean
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+export function registerProvision(program: Command): void {
+  program
+    .option('-p, --project-file <file>', 'the project.yml to provision (NVFlare format)')
+    .option('-w, --workspace <dir>', 'folder that holds <project name>/prod_NN and state/', 'workspace')
+    .option('-s, --gen-scripts', 'also write start_all.sh (starts every kit on this machine) in prod_NN')
+    .option('--zip', 'also write one <kit>.zip per kit in prod_NN, with its SHA-256 in the summary')
+    .option('--add-client <file>', 'add a client from a YAML file with name and org (repeatable)', collect, [])
+    .option('--add-user <file>', 'add an admin from a YAML file with name, org and role (repeatable)', collect, [])
+    .option('--rotate-he-key', 'accept changed HE parameters: makes a new HE key; every client needs its new kit')
+    .option('-g, --generate', 'write a sample project.yml (to -p FILE, default ./project.yml) and stop')
+    .option('--force', 'with -g: overwrite an existing file')
+    .option('--json', 'print the result as one JSON document on standard output')
+    .action(action((flags: ProvisionFlags) => runProvision(flags)))
+}
+
+export async function runProvision(flags: ProvisionFlags): Promise<number> {
+  if (flags.generate) return generateSample(flags.projectFile ?? 'project.yml', flags.force ?? false)
+  if (!flags.projectFile) return noProjectFile()
+  const project = loadProjectFile(flags.projectFile, { addClients: flags.addClient, addUsers: flags.addUser })
+  const mode = renderMode(flags.json ?? false)
+  const renderer = createRenderer(mode)
+  if (mode !== 'json') for (const w of project.warnings) err(`warning: ${w}`)
+  try {
+    const result = await provision({
+      project,
+      workspace: resolve(flags.workspace),
+      options: { genScripts: flags.genScripts ?? false, zip: flags.zip ?? false, rotateHeKey: flags.rotateHeKey ?? false },
+      onEvent: renderer.onEvent,
+    })
+    renderer.done()
+    printSummary(project, result, mode === 'json', project.warnings)
+    return ExitCode.ok
+  } finally {
+    renderer.done()
+  }
+}
+
+function generateSample(path: string, force: boolean): number {
+  if (existsSync(path) && !force) {
+    throw new ProvisionError('file-exists', `${path} already exists; it was left as it is`, {
+      hint: `Choose another file with -g -p FILE, or add --force to overwrite ${path}.`,
+    })
+  }
+  writeFileSync(path, readTemplate('project.yml'), { mode: 0o644 })
+  out(`wrote ${path}: edit the participants, then run: provision -p ${path}`)
+  return ExitCode.ok
+}
+
+function noProjectFile(): number {
+  throw new ProvisionError('no-project-file', 'no project file given', {
+    hint: 'Run `provision -p project.yml`, `provision -g` for a sample file, or `provision init` for the setup wizard.',
+  })
+}

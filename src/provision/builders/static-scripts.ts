@@ -1,0 +1,116 @@
+import type { ProvisionContext } from '../context.js'
+import { FileMode, Layout } from '../layout.js'
+import { relaysByDepth } from '../project/hierarchy.js'
+import type { Participant } from '../project/types.js'
+import { renderTemplate } from '../templates.js'
+import { type StaticArgs, serverTarget } from './kit-configs.js'
+
+/** Scripts, readme and local/ defaults of each kit kind, from the files in src/provision/templates. */
+
+const MODULES = {
+  server: 'nvflare.private.fed.app.server.server_train',
+  client: 'nvflare.private.fed.app.client.client_train',
+  relay: 'nvflare.private.fed.app.relay.relay',
+} as const
+
+const FED_JSON = { server: Layout.fedServer, client: Layout.fedClient, relay: Layout.fedRelay } as const
+
+export function writeScripts(ctx: ProvisionContext, p: Participant, args: StaticArgs): void {
+  const startup = `${p.name}/${Layout.startup}`
+  if (p.type === 'admin') {
+    ctx.writeFile(`${startup}/fl_admin.sh`, renderTemplate('fl_admin.sh', { name: p.name }), FileMode.script)
+    return
+  }
+  const values = {
+    kind: p.type,
+    name: p.name,
+    module: MODULES[p.type],
+    fed_json: FED_JSON[p.type],
+    config_folder: args.configFolder,
+    org: p.org,
+    uid_arg: p.type === 'server' ? '' : ` uid=${p.name}`,
+  }
+  for (const script of ['start.sh', 'sub_start.sh', 'stop_fl.sh']) {
+    ctx.writeFile(`${startup}/${script}`, renderTemplate(script, values), FileMode.script)
+  }
+}
+
+export function writeLocalDefaults(ctx: ProvisionContext, p: Participant, args: StaticArgs): void {
+  const local = `${p.name}/${Layout.local}`
+  const copy = (template: string, file: string, values: Record<string, string | number | boolean> = {}) =>
+    ctx.writeFile(`${local}/${file}`, renderTemplate(`local/${template}`, values))
+  if (p.type === 'admin') {
+    copy('admin_resources.json.tmpl', 'resources.json.default')
+    return
+  }
+  copy('log_config.json.tmpl', 'log_config.json.default')
+  if (p.type === 'relay') return
+  copy('authorization.json.tmpl', 'authorization.json.default')
+  copy('privacy.json.tmpl', 'privacy.json.sample')
+  if (p.type === 'server') {
+    copy('server_resources.json.tmpl', 'resources.json.default', {
+      download_job_url: JSON.stringify(args.downloadJobUrl),
+      // NVFlare's default of 100 would turn away the 101st client of a larger federation.
+      max_num_clients: Math.max(100, ctx.project.clients.length),
+    })
+  } else {
+    copy('client_resources.json.tmpl', 'resources.json.default', {
+      num_of_gpus: p.numOfGpus,
+      mem_per_gpu_in_GiB: p.memPerGpuInGiB,
+      allow_log_streaming: p.allowLogStreaming ?? true,
+    })
+  }
+}
+
+export function writeReadme(ctx: ProvisionContext, p: Participant): void {
+  const { project } = ctx
+  const he = project.builders.some((b) => b.id === 'he')
+  const base = { name: p.name, org: p.org, project: project.name }
+  switch (p.type) {
+    case 'server':
+      ctx.writeFile(`${p.name}/${Layout.readme}`, renderTemplate('readme-server.txt', {
+        ...base,
+        port: p.fedLearnPort,
+        host: p.defaultHost,
+        he_line: he ? `, ${Layout.serverContext} (HE, no secret key)` : '',
+      }))
+      return
+    case 'client': {
+      const t = serverTarget(project, p, project.server.fedLearnPort)
+      ctx.writeFile(`${p.name}/${Layout.readme}`, renderTemplate('readme-client.txt', {
+        ...base,
+        target: p.relay ? `relay ${p.relay}` : `${t.host}:${t.port}`,
+        he_line: he ? `, ${Layout.clientContext} (HE)` : '',
+        he_secret: he ? ` and ${Layout.clientContext} (it holds the federation's HE secret key)` : '',
+      }))
+      return
+    }
+    case 'admin': {
+      const t = serverTarget(project, p, project.server.adminPort)
+      ctx.writeFile(`${p.name}/${Layout.startup}/${Layout.readme}`, renderTemplate('readme-admin.txt', {
+        ...base,
+        role: p.role,
+        target: `${t.host}:${t.port}`,
+      }))
+      return
+    }
+    case 'relay':
+      ctx.writeFile(`${p.name}/${Layout.readme}`, renderTemplate('readme-relay.txt', {
+        ...base,
+        listen: p.listeningHost ? `${p.listeningHost.host}:${p.listeningHost.port ?? 'default port'}` : 'not set',
+      }))
+  }
+}
+
+/** `start_all.sh` at the top of prod_NN (`-s`): server, relays (parents first), clients. */
+export function writeStartAll(ctx: ProvisionContext): void {
+  const { project } = ctx
+  const line = (name: string) => `"$DIR/${name}/startup/start.sh"\n`
+  const text = renderTemplate('start_all.sh', {
+    server: project.server.name,
+    relay_lines: relaysByDepth(project).map((r) => line(r.name)).join(''),
+    client_lines: project.clients.map((c) => line(c.name)).join(''),
+  })
+  ctx.writeFile(Layout.startAll, text, FileMode.script)
+}
+

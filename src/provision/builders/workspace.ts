@@ -1,0 +1,27 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { BuilderFactory } from '../builder.js'
+import type { ProvisionContext } from '../context.js'
+import { FileMode, Layout } from '../layout.js'
+import type { Participant } from '../project/types.js'
+
+/** The folders of every kit: startup/ and local/ for all, transfer/ for all but relays. */
+export function kitFolders(p: Participant): string[] {
+  return p.type === 'relay' ? [Layout.startup, Layout.local] : [Layout.startup, Layout.local, Layout.transfer]
+}
+
+function buildWorkspace(ctx: ProvisionContext): void {
+  for (const p of ctx.project.participants) {
+    const dir = ctx.kitDir(p)
+    for (const folder of kitFolders(p)) mkdirSync(join(dir, folder), { recursive: true, mode: FileMode.dir })
+  }
+}
+
+export const workspaceBuilderFactory: BuilderFactory = {
+  id: 'workspace',
+  nvflarePaths: ['nvflare.lighter.impl.workspace.WorkspaceBuilder'],
+  phase: 10,
+  description: 'kit folders (startup/, local/, transfer/) for every participant',
+  // NVFlare's template_file argument names its own template files; ours are built in, so it is ignored.
+  create: () => ({ name: 'workspace', build: buildWorkspace }),
+}

@@ -1,0 +1,59 @@
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
+import type { Finding } from './rules.js'
+import { SourceMap } from './source.js'
+
+/** The largest project file we read: NVFlare files are a few KB; 10 MiB holds ~100,000 participants. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024
+/** Aliases allowed when expanding the YAML (an "alias bomb" expands exponentially). */
+const MAX_ALIAS_COUNT = 1000
+
+export interface ParsedYaml {
+  data: unknown
+  source: SourceMap
+  problems: Finding[]
+}
+
+/** Parses YAML text with positions. Never throws for bad input: problems carry a key path. */
+export function parseYaml(text: string, fileName: string): ParsedYaml {
+  const lines = new LineCounter()
+  const problems: Finding[] = []
+  const badChar = text.search(/[\u0000\uFFFD]/)
+  if (badChar >= 0) {
+    const pos = lineColOf(text, badChar)
+    return {
+      data: undefined,
+      source: new SourceMap(fileName, undefined, lines),
+      problems: [{ path: [], message: `expected UTF-8 text; found a binary byte at line ${pos.line}:${pos.col}` }],
+    }
+  }
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true })
+  const source = new SourceMap(fileName, doc, lines)
+  for (const error of [...doc.errors]) {
+    const pos = lines.linePos(error.pos[0])
+    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
+    problems.push({ path: [], message: `YAML error at line ${pos.line}:${pos.col}: ${message}` })
+  }
+  if (problems.length > 0) return { data: undefined, source, problems }
+  if (doc.contents === null) {
+    problems.push({ path: [], message: 'the file is empty; expected a mapping with api_version, name and participants' })
+    return { data: undefined, source, problems }
+  }
+  if (!isMap(doc.contents)) {
+    const got = isSeq(doc.contents) ? 'a list' : 'a single value'
+    problems.push({ path: [], message: `expected a mapping with api_version, name and participants at the top level, got ${got}` })
+    return { data: undefined, source, problems }
+  }
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), source, problems }
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error)
+    problems.push({ path: [], message: `the YAML cannot be expanded safely (${why}); is it an alias bomb?` })
+    return { data: undefined, source, problems }
+  }
+}
+
+function lineColOf(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  return { line, col: offset - before.lastIndexOf('\n') }
+}
