@@ -1,1 +1,2 @@
 export { ExitCode, ProvisionError, isProvisionError } from './errors.js'
+export * from './recipe/index.js'

@@ -1,9 +1,11 @@
 import type { Command } from 'commander'
 import { registerProvision } from './provision.js'
 import { registerInspect } from './inspect.js'
+import { registerJob } from './job.js'
 
 /** Every command of the CLI, one line each. */
 export function registerCommands(program: Command): void {
   registerProvision(program)
   registerInspect(program)
+  registerJob(program)
 }
