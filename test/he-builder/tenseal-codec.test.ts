@@ -1,4 +1,3 @@
-import protobuf from 'protobufjs'
 import { describe, expect, it } from 'vitest'
 import {
   decodeCkksVector,
@@ -7,19 +6,7 @@ import {
   encodeTensealContext,
   readSealHeader,
 } from '../../src/he-builder/tenseal-codec.js'
-import { readReference } from './helpers.js'
-
-/** Top-level field numbers of a protobuf message, read with the raw wire reader. */
-export function topLevelFields(bytes: Uint8Array): number[] {
-  const reader = protobuf.Reader.create(bytes)
-  const fields: number[] = []
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32()
-    fields.push(tag >>> 3)
-    reader.skipType(tag & 7)
-  }
-  return fields
-}
+import { readReference, topLevelFields } from './helpers.js'
 
 describe('TenSEAL codec', () => {
   it.each(['client_context.tenseal', 'server_context.tenseal'])(
