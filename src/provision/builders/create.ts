@@ -2,7 +2,6 @@ import { ProvisionError } from '../../errors.js'
 import type { Builder } from '../builder.js'
 import type { ProvisionOptions } from '../context.js'
 import type { Project } from '../project/types.js'
-import { createPackageBuilder } from './package.js'
 import { findBuilder } from './registry.js'
 
 /** Makes the builders of a project, ordered by phase whatever the order in the file. */
@@ -26,6 +25,7 @@ export async function createBuilders(project: Project, options: ProvisionOptions
       throw error
     }
   }
-  if (options.zip) builders.push(createPackageBuilder()) // after signing: the zips hold signed kits
+  // After signing, so that the zips hold signed kits; archiver is loaded only when zips are asked for.
+  if (options.zip) builders.push((await import('./package.js')).createPackageBuilder())
   return builders
 }
