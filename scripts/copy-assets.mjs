@@ -7,7 +7,8 @@ const walk = (dir) => {
   for (const entry of readdirSync(dir)) {
     const full = join(dir, entry)
     if (statSync(full).isDirectory()) walk(full)
-    else if (!full.endsWith('.ts')) cpSync(full, join('dist', relative(src, full)), { preserveTimestamps: true })
+    else if (!full.endsWith('.ts'))
+      cpSync(full, join('dist', relative(src, full)), { preserveTimestamps: true })
   }
 }
 walk(src)

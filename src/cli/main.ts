@@ -5,13 +5,17 @@ import { registerCommands } from './commands/index.js'
 import { err, takeResult } from './run.js'
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
   return pkg.version
 }
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('provision')
-    .description('Provision NVIDIA FLARE federations with homomorphic encryption: signed startup kits for every site.')
+    .description(
+      'Provision NVIDIA FLARE federations with homomorphic encryption: signed startup kits for every site.',
+    )
     .version(version(), '-V, --version')
     .exitOverride()
     .enablePositionalOptions()

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { ExitCode, ProvisionError } from '../errors.js'
 
 interface LockInfo {
@@ -23,26 +23,38 @@ export function acquireLock(path: string, now: Date): () => void {
     }
     const holder = readLock(path)
     if (holder && holder.host === info.host && isRunning(holder.pid)) {
-      throw new ProvisionError('workspace-locked', `another provision (pid ${holder.pid}, started ${holder.since}) is working on this workspace`, {
-        exitCode: ExitCode.conflict,
-        hint: `Wait for it to finish. If no provision is running, remove ${path}.`,
-      })
+      throw new ProvisionError(
+        'workspace-locked',
+        `another provision (pid ${holder.pid}, started ${holder.since}) is working on this workspace`,
+        {
+          exitCode: ExitCode.conflict,
+          hint: `Wait for it to finish. If no provision is running, remove ${path}.`,
+        },
+      )
     }
     if (holder && holder.host !== info.host) {
-      throw new ProvisionError('workspace-locked', `provision on host ${holder.host} (pid ${holder.pid}) holds the lock of this workspace since ${holder.since}`, {
-        exitCode: ExitCode.conflict,
-        hint: `If that run is over, remove ${path}.`,
-      })
+      throw new ProvisionError(
+        'workspace-locked',
+        `provision on host ${holder.host} (pid ${holder.pid}) holds the lock of this workspace since ${holder.since}`,
+        {
+          exitCode: ExitCode.conflict,
+          hint: `If that run is over, remove ${path}.`,
+        },
+      )
     }
     rmSync(path, { force: true }) // stale: its process is gone
   }
-  throw new ProvisionError('workspace-locked', `could not take the workspace lock ${path}`, { exitCode: ExitCode.conflict })
+  throw new ProvisionError('workspace-locked', `could not take the workspace lock ${path}`, {
+    exitCode: ExitCode.conflict,
+  })
 }
 
 function readLock(path: string): LockInfo | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? '?') } : undefined
+    return typeof parsed.pid === 'number'
+      ? { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? '?') }
+      : undefined
   } catch {
     return undefined // unreadable or half-written: treated as stale
   }

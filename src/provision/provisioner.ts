@@ -53,7 +53,12 @@ export async function provision(req: ProvisionRequest): Promise<ProvisionResult>
   }
 }
 
-function newContext(req: ProvisionRequest, options: ProvisionOptions, projectDir: string, now: () => Date): ProvisionContext {
+function newContext(
+  req: ProvisionRequest,
+  options: ProvisionOptions,
+  projectDir: string,
+  now: () => Date,
+): ProvisionContext {
   return createContext({
     project: req.project,
     options,
@@ -80,7 +85,11 @@ async function runInWip(ctx: ProvisionContext, builders: Builder[]): Promise<Pro
   return {
     projectDir: ctx.projectDir,
     prodDir: ctx.prodDir,
-    kits: ctx.project.participants.map((p) => ({ name: p.name, type: p.type, dir: join(ctx.prodDir, p.name) })),
+    kits: ctx.project.participants.map((p) => ({
+      name: p.name,
+      type: p.type,
+      dir: join(ctx.prodDir, p.name),
+    })),
     he: ctx.he,
   }
 }
@@ -130,7 +139,9 @@ function commitState(ctx: ProvisionContext): void {
 }
 
 function nextProdIndex(projectDir: string): number {
-  const indexes = readdirSync(projectDir).map(prodDirIndex).filter((i): i is number => i !== undefined)
+  const indexes = readdirSync(projectDir)
+    .map(prodDirIndex)
+    .filter((i): i is number => i !== undefined)
   return indexes.length === 0 ? 0 : Math.max(...indexes) + 1
 }
 

@@ -13,7 +13,10 @@ export function readTemplate(name: string): string {
 }
 
 /** Fills `{{key}}` placeholders; a placeholder without a value is a bug, not a blank. */
-export function renderTemplate(name: string, values: Readonly<Record<string, string | number | boolean>>): string {
+export function renderTemplate(
+  name: string,
+  values: Readonly<Record<string, string | number | boolean>>,
+): string {
   return readTemplate(name).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key]
     if (value === undefined) throw new Error(`template ${name}: no value for {{${key}}}`)

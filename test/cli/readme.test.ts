@@ -27,7 +27,9 @@ describe("the README's commands", () => {
   it('the main command writes prod_00 with a folder per participant, and prod_01 when run again', () => {
     const dir = tempDir()
     copyFileSync(join(REPO, 'project.yml.example'), join(dir, 'project.yml.example'))
-    const args = readmeCommands()[0]!.replace(/^npm ci && node bin\/provision\.js /, '').split(' ')
+    const args = readmeCommands()[0]!
+      .replace(/^npm ci && node bin\/provision\.js /, '')
+      .split(' ')
     expect(BIN.endsWith(join('bin', 'provision.js'))).toBe(true)
     const first = runBin(args, dir)
     expect(first.stderr).not.toMatch(/internal error/)

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** The repository root (tests never write here). */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url))

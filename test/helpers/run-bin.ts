@@ -9,6 +9,11 @@ export interface BinResult {
 
 /** Runs the built `provision` command with a time limit; standard input is not a terminal. */
 export function runBin(args: string[], cwd: string, timeoutMs = 120_000): BinResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, input: '' })
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    input: '',
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }

@@ -29,7 +29,7 @@ const CONFIGS: [string, string][] = [
 describe("NVFlare's sample project.yml, unchanged", () => {
   const tempDir = useTempDir()
 
-  it('provisions, and every JSON config equals NVFlare\'s key by key and value by value', async () => {
+  it("provisions, and every JSON config equals NVFlare's key by key and value by value", async () => {
     const workspace = tempDir()
     const project = loadProjectFile(join(SAMPLE, 'project.yml'))
     const result = await provision({ project, workspace })
@@ -39,7 +39,9 @@ describe("NVFlare's sample project.yml, unchanged", () => {
       expect(ours, `${kit}/${file}`).toEqual(json(join(KITS, kit, file)))
     }
     // site-2 and the other admins differ from their samples only by name
-    const site2 = json(join(result.prodDir, 'site-2', 'startup', 'fed_client.json')) as { client: { fqsn: string } }
+    const site2 = json(join(result.prodDir, 'site-2', 'startup', 'fed_client.json')) as {
+      client: { fqsn: string }
+    }
     expect(site2.client.fqsn).toBe('site-2')
   })
 
@@ -65,8 +67,9 @@ describe("NVFlare's sample project.yml, unchanged", () => {
     expect(serverSub).not.toContain('uid=')
     const admin = readFileSync(join(result.prodDir, 'admin@nvidia.com/startup/fl_admin.sh'), 'utf8')
     expect(admin).toContain('python3 -m nvflare.fuel.hci.tools.admin -m "$DIR/.." -s fed_admin.json')
-    const allow = (json(join(result.prodDir, 'site-1/local/resources.json.default')) as { class_allow_list: string[] })
-      .class_allow_list
+    const allow = (
+      json(join(result.prodDir, 'site-1/local/resources.json.default')) as { class_allow_list: string[] }
+    ).class_allow_list
     expect(allow.filter((c) => c.startsWith('nvflare.app_opt.he.'))).toHaveLength(5)
   })
 })

@@ -30,9 +30,22 @@ export function registerProvision(program: Command): void {
     .option('-w, --workspace <dir>', 'folder that holds <project name>/prod_NN and state/', 'workspace')
     .option('-s, --gen-scripts', 'also write start_all.sh (starts every kit on this machine) in prod_NN')
     .option('--zip', 'also write one <kit>.zip per kit in prod_NN, with its SHA-256 in the summary')
-    .option('--add-client <file>', 'add a client from a YAML file with name and org (repeatable)', collect, [])
-    .option('--add-user <file>', 'add an admin from a YAML file with name, org and role (repeatable)', collect, [])
-    .option('--rotate-he-key', 'accept changed HE parameters: makes a new HE key; every client needs its new kit')
+    .option(
+      '--add-client <file>',
+      'add a client from a YAML file with name and org (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--add-user <file>',
+      'add an admin from a YAML file with name, org and role (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--rotate-he-key',
+      'accept changed HE parameters: makes a new HE key; every client needs its new kit',
+    )
     .option('-g, --generate', 'write a sample project.yml (to -p FILE, default ./project.yml) and stop')
     .option('--force', 'with -g: overwrite an existing file')
     .option('--json', 'print the result as one JSON document on standard output')
@@ -50,7 +63,11 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
     const result = await provision({
       project,
       workspace: resolve(flags.workspace),
-      options: { genScripts: flags.genScripts ?? false, zip: flags.zip ?? false, rotateHeKey: flags.rotateHeKey ?? false },
+      options: {
+        genScripts: flags.genScripts ?? false,
+        zip: flags.zip ?? false,
+        rotateHeKey: flags.rotateHeKey ?? false,
+      },
       onEvent: renderer.onEvent,
     })
     renderer.done()

@@ -48,7 +48,9 @@ export function serverTarget(project: Project, p: Participant, port: number): { 
 
 function securityOf(project: Project, p: Participant): ConnectionSecurity {
   const own = p.props['connection_security']
-  return typeof own === 'string' ? (own.toLowerCase() as ConnectionSecurity) : project.server.connectionSecurity
+  return typeof own === 'string'
+    ? (own.toLowerCase() as ConnectionSecurity)
+    : project.server.connectionSecurity
 }
 
 export function fedClientJson(project: Project, client: ClientParticipant, args: StaticArgs): object {
@@ -97,7 +99,12 @@ export function fedAdminJson(project: Project, admin: AdminParticipant, args: St
 }
 
 /** Where a relay or a relayed client connects: its parent relay's listener, or the server. */
-function parentLink(project: Project, parentRelay: RelayParticipant | undefined, p: ClientParticipant | RelayParticipant, args: StaticArgs) {
+function parentLink(
+  project: Project,
+  parentRelay: RelayParticipant | undefined,
+  p: ClientParticipant | RelayParticipant,
+  args: StaticArgs,
+) {
   const ct = p.connectTo
   const lh = parentRelay?.listeningHost
   const server = project.server
@@ -122,11 +129,18 @@ export function fedRelayJson(project: Project, relay: RelayParticipant, args: St
 }
 
 /** `local/relay__resources.json` of a client that connects through a relay. */
-export function relayResourcesJson(project: Project, client: ClientParticipant, args: StaticArgs): object | undefined {
+export function relayResourcesJson(
+  project: Project,
+  client: ClientParticipant,
+  args: StaticArgs,
+): object | undefined {
   const relay = project.relays.find((r) => r.name === client.relay)
   if (!relay) return undefined
   const link = parentLink(project, relay, client, args)
-  return { format_version: 2, relay_config: { ...link, connection_security: link.connection_security ?? 'mtls' } }
+  return {
+    format_version: 2,
+    relay_config: { ...link, connection_security: link.connection_security ?? 'mtls' },
+  }
 }
 
 /** `local/comm_config.json`: the internal listener (listening_host) and the backbone generation. */

@@ -2,7 +2,12 @@ import { ProvisionError } from '../../errors.js'
 import type { BuilderFactory } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
 import { Layout } from '../layout.js'
-import type { AdminParticipant, ClientParticipant, RelayParticipant, ServerParticipant } from '../project/types.js'
+import type {
+  AdminParticipant,
+  ClientParticipant,
+  RelayParticipant,
+  ServerParticipant,
+} from '../project/types.js'
 import {
   commConfigJson,
   fedAdminJson,
@@ -74,7 +79,10 @@ export function parseStaticArgs(args: Readonly<Record<string, unknown>>): Static
     const value = args[key]
     if (value === undefined || value === null || value === '') return fallback
     if (typeof value !== 'string') {
-      throw new ProvisionError('invalid-builder-args', `static files builder: ${key} must be a string, got ${JSON.stringify(value)}`)
+      throw new ProvisionError(
+        'invalid-builder-args',
+        `static files builder: ${key} must be a string, got ${JSON.stringify(value)}`,
+      )
     }
     return value
   }

@@ -68,37 +68,51 @@ export function writeReadme(ctx: ProvisionContext, p: Participant): void {
   const base = { name: p.name, org: p.org, project: project.name }
   switch (p.type) {
     case 'server':
-      ctx.writeFile(`${p.name}/${Layout.readme}`, renderTemplate('readme-server.txt', {
-        ...base,
-        port: p.fedLearnPort,
-        host: p.defaultHost,
-        he_line: he ? `, ${Layout.serverContext} (HE, no secret key)` : '',
-      }))
+      ctx.writeFile(
+        `${p.name}/${Layout.readme}`,
+        renderTemplate('readme-server.txt', {
+          ...base,
+          port: p.fedLearnPort,
+          host: p.defaultHost,
+          he_line: he ? `, ${Layout.serverContext} (HE, no secret key)` : '',
+        }),
+      )
       return
     case 'client': {
       const t = serverTarget(project, p, project.server.fedLearnPort)
-      ctx.writeFile(`${p.name}/${Layout.readme}`, renderTemplate('readme-client.txt', {
-        ...base,
-        target: p.relay ? `relay ${p.relay}` : `${t.host}:${t.port}`,
-        he_line: he ? `, ${Layout.clientContext} (HE)` : '',
-        he_secret: he ? ` and ${Layout.clientContext} (it holds the federation's HE secret key)` : '',
-      }))
+      ctx.writeFile(
+        `${p.name}/${Layout.readme}`,
+        renderTemplate('readme-client.txt', {
+          ...base,
+          target: p.relay ? `relay ${p.relay}` : `${t.host}:${t.port}`,
+          he_line: he ? `, ${Layout.clientContext} (HE)` : '',
+          he_secret: he ? ` and ${Layout.clientContext} (it holds the federation's HE secret key)` : '',
+        }),
+      )
       return
     }
     case 'admin': {
       const t = serverTarget(project, p, project.server.adminPort)
-      ctx.writeFile(`${p.name}/${Layout.startup}/${Layout.readme}`, renderTemplate('readme-admin.txt', {
-        ...base,
-        role: p.role,
-        target: `${t.host}:${t.port}`,
-      }))
+      ctx.writeFile(
+        `${p.name}/${Layout.startup}/${Layout.readme}`,
+        renderTemplate('readme-admin.txt', {
+          ...base,
+          role: p.role,
+          target: `${t.host}:${t.port}`,
+        }),
+      )
       return
     }
     case 'relay':
-      ctx.writeFile(`${p.name}/${Layout.readme}`, renderTemplate('readme-relay.txt', {
-        ...base,
-        listen: p.listeningHost ? `${p.listeningHost.host}:${p.listeningHost.port ?? 'default port'}` : 'not set',
-      }))
+      ctx.writeFile(
+        `${p.name}/${Layout.readme}`,
+        renderTemplate('readme-relay.txt', {
+          ...base,
+          listen: p.listeningHost
+            ? `${p.listeningHost.host}:${p.listeningHost.port ?? 'default port'}`
+            : 'not set',
+        }),
+      )
   }
 }
 
@@ -108,9 +122,10 @@ export function writeStartAll(ctx: ProvisionContext): void {
   const line = (name: string) => `"$DIR/${name}/startup/start.sh"\n`
   const text = renderTemplate('start_all.sh', {
     server: project.server.name,
-    relay_lines: relaysByDepth(project).map((r) => line(r.name)).join(''),
+    relay_lines: relaysByDepth(project)
+      .map((r) => line(r.name))
+      .join(''),
     client_lines: project.clients.map((c) => line(c.name)).join(''),
   })
   ctx.writeFile(Layout.startAll, text, FileMode.script)
 }
-

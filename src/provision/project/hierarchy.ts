@@ -12,7 +12,9 @@ export function relayFqcn(project: Project, relay: RelayParticipant): string {
 
 /** Relays sorted so that a parent comes before its children. */
 export function relaysByDepth(project: Project): RelayParticipant[] {
-  return [...project.relays].sort((a, b) => relayFqcn(project, a).split('.').length - relayFqcn(project, b).split('.').length)
+  return [...project.relays].sort(
+    (a, b) => relayFqcn(project, a).split('.').length - relayFqcn(project, b).split('.').length,
+  )
 }
 
 function chain<T extends { name: string }>(start: T, parentOf: (node: T) => T | undefined): string[] {

@@ -8,7 +8,8 @@ export function projectJsonSchema(): string {
     ...schema,
     $id: 'https://github.com/fedforge/fedforge/project.schema.json',
     title: 'NVIDIA FLARE project file (fedforge)',
-    description: 'project.yml for `provision -p`; names and cross-field rules are checked by fedforge itself.',
+    description:
+      'project.yml for `provision -p`; names and cross-field rules are checked by fedforge itself.',
   }
   return `${JSON.stringify(doc, null, 2)}\n`
 }

@@ -53,7 +53,10 @@ export interface Appended {
 }
 
 function loadAddition(file: string, type: 'client' | 'admin'): Appended {
-  const parsed = parseYaml(readText(file, type === 'client' ? '--add-client file' : '--add-user file'), basename(file))
+  const parsed = parseYaml(
+    readText(file, type === 'client' ? '--add-client file' : '--add-user file'),
+    basename(file),
+  )
   if (parsed.problems.length > 0) throw invalid(basename(file), parsed.problems, parsed.source, [])
   const entry = { ...(parsed.data as Record<string, unknown>), type }
   return { file: basename(file), entry }
@@ -70,9 +73,13 @@ function readText(path: string, what: string): string {
     })
   }
   if (size > MAX_FILE_BYTES) {
-    throw new ProvisionError('file-too-large', `the ${what} ${path} is ${(size / 1048576).toFixed(1)} MiB; at most ${MAX_FILE_BYTES / 1048576} MiB is read`, {
-      hint: 'A project file is a few KB of YAML; check that this is the right file.',
-    })
+    throw new ProvisionError(
+      'file-too-large',
+      `the ${what} ${path} is ${(size / 1048576).toFixed(1)} MiB; at most ${MAX_FILE_BYTES / 1048576} MiB is read`,
+      {
+        hint: 'A project file is a few KB of YAML; check that this is the right file.',
+      },
+    )
   }
   return readFileSync(path, 'utf8')
 }
@@ -119,7 +126,7 @@ function describe(f: Finding, source: SourceMap, appended: Appended[], original:
   if (top === 'participants' && first >= 0 && appended[first]) {
     return `${appended[first].file}: ${rest.join('.') || 'entry'}: ${f.message}`
   }
-  return source.problem(f.path, f.message)
+  return source.problem(f.path, f.message, f.pos)
 }
 
 function invalid(
@@ -131,9 +138,13 @@ function invalid(
 ): ProvisionError {
   const lines = findings.map((f) => describe(f, source, appended, original))
   const n = lines.length
-  return new ProvisionError('invalid-project', `${fileName} has ${n} problem${n === 1 ? '' : 's'}; nothing was written`, {
-    problems: lines,
-    exitCode: ExitCode.badInput,
-    hint: 'Fix each line above (key path, then line:col in the file), then run provision again.',
-  })
+  return new ProvisionError(
+    'invalid-project',
+    `${fileName} has ${n} problem${n === 1 ? '' : 's'}; nothing was written`,
+    {
+      problems: lines,
+      exitCode: ExitCode.badInput,
+      hint: 'Fix each line above (key path, then line:col in the file), then run provision again.',
+    },
+  )
 }

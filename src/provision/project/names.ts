@@ -5,7 +5,8 @@ const HOST_NAME = new RegExp(`^${DNS_LABEL}(?:\\.${DNS_LABEL})*$`)
 const SITE_NAME = /^[A-Za-z0-9_-]+$/
 const ORG_NAME = /^[A-Za-z0-9_]+$/
 const ROLE_NAME = /^[A-Za-z0-9_]+$/
-const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/
+const EMAIL =
+  /^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/
 const STUDY_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
 /** Names Windows reserves for devices: a kit folder with such a name cannot be unpacked there. */

@@ -20,7 +20,8 @@ export function normalizeProject(file: ProjectFile, warnings: string[]): Project
     .filter((p) => p.type !== 'overseer')
     .map((p) => normalizeParticipant(p, serverName))
   const server = participants.find((p): p is ServerParticipant => p.type === 'server')
-  if (!server) throw new Error('normalizeProject called on a project without a server (rules should have refused it)')
+  if (!server)
+    throw new Error('normalizeProject called on a project without a server (rules should have refused it)')
   return {
     apiVersion: file.api_version,
     name: file.name,
@@ -56,8 +57,15 @@ function normalizeParticipant(p: ParticipantEntry, serverName: string): Particip
     case 'admin':
       return { ...base, type: 'admin', role: p.role ?? 'member' }
     case 'relay': {
-      const parent = connectTo?.name !== undefined && connectTo.name !== serverName ? connectTo.name : undefined
-      return { ...base, type: 'relay', listeningHost: normalizeListeningHost(p.listening_host), connectTo, parent }
+      const parent =
+        connectTo?.name !== undefined && connectTo.name !== serverName ? connectTo.name : undefined
+      return {
+        ...base,
+        type: 'relay',
+        listeningHost: normalizeListeningHost(p.listening_host),
+        connectTo,
+        parent,
+      }
     }
     default:
       return {
@@ -90,7 +98,8 @@ function normalizeListeningHost(lh: ListeningHostEntry | undefined): ListeningHo
 
 function normalizeConnectTo(ct: ConnectToEntry | undefined): ConnectTo | undefined {
   if (ct === undefined) return undefined
-  if (typeof ct === 'string') return { name: undefined, host: ct, port: undefined, connectionSecurity: undefined }
+  if (typeof ct === 'string')
+    return { name: undefined, host: ct, port: undefined, connectionSecurity: undefined }
   return { name: ct.name, host: ct.host, port: ct.port, connectionSecurity: security(ct.connection_security) }
 }
 
@@ -98,7 +107,8 @@ function normalizeBuilders(file: ProjectFile): BuilderSpec[] {
   const entries = file.builders ?? DEFAULT_BUILDER_IDS.map((id) => ({ path: id, args: {} }))
   return entries.map((b) => {
     const factory = findBuilder(b.path)
-    if (!factory) throw new Error(`normalizeBuilders: unknown builder ${b.path} (rules should have refused it)`)
+    if (!factory)
+      throw new Error(`normalizeBuilders: unknown builder ${b.path} (rules should have refused it)`)
     return { id: factory.id, path: b.path, args: b.args ?? {} }
   })
 }

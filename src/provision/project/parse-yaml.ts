@@ -23,7 +23,7 @@ export function parseYaml(text: string, fileName: string): ParsedYaml {
     return {
       data: undefined,
       source: new SourceMap(fileName, undefined, lines),
-      problems: [{ path: [], message: `expected UTF-8 text; found a binary byte at line ${pos.line}:${pos.col}` }],
+      problems: [{ path: [], pos, message: 'expected UTF-8 text; found a NUL or non-UTF-8 byte here' }],
     }
   }
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true })
@@ -31,16 +31,23 @@ export function parseYaml(text: string, fileName: string): ParsedYaml {
   for (const error of [...doc.errors]) {
     const pos = lines.linePos(error.pos[0])
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
-    problems.push({ path: [], message: `YAML error at line ${pos.line}:${pos.col}: ${message}` })
+    problems.push({ path: source.pathAt(error.pos[0]), pos, message: `YAML error: ${message}` })
   }
   if (problems.length > 0) return { data: undefined, source, problems }
   if (doc.contents === null) {
-    problems.push({ path: [], message: 'the file is empty; expected a mapping with api_version, name and participants' })
+    problems.push({
+      path: [],
+      pos: { line: 1, col: 1 },
+      message: 'the file is empty; expected a mapping with api_version, name and participants',
+    })
     return { data: undefined, source, problems }
   }
   if (!isMap(doc.contents)) {
     const got = isSeq(doc.contents) ? 'a list' : 'a single value'
-    problems.push({ path: [], message: `expected a mapping with api_version, name and participants at the top level, got ${got}` })
+    problems.push({
+      path: [],
+      message: `expected a mapping with api_version, name and participants at the top level, got ${got}`,
+    })
     return { data: undefined, source, problems }
   }
   try {

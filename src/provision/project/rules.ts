@@ -1,5 +1,12 @@
 import { findBuilder, knownBuilderNames } from '../builders/registry.js'
-import { isHostOrIp, KNOWN_ROLES, orgProblem, participantNameProblem, roleProblem, studyNameProblem } from './names.js'
+import {
+  isHostOrIp,
+  KNOWN_ROLES,
+  orgProblem,
+  participantNameProblem,
+  roleProblem,
+  studyNameProblem,
+} from './names.js'
 import type { ParticipantEntry, ProjectFile } from './schema.js'
 import type { KeyPath } from './source.js'
 
@@ -7,6 +14,8 @@ import type { KeyPath } from './source.js'
 export interface Finding {
   path: KeyPath
   message: string
+  /** Where to point when the key path has no position of its own (a YAML syntax error, a binary byte). */
+  pos?: { line: number; col: number }
 }
 
 export interface RuleResult {
@@ -29,10 +38,16 @@ export function checkRules(file: Partial<ProjectFile>, entries: IndexedEntry[]):
   const result: RuleResult = { problems: [], warnings: [] }
   const problem = (path: KeyPath, message: string) => result.problems.push({ path, message })
   if (typeof file.name === 'string' && !PROJECT_NAME.test(file.name)) {
-    problem(['name'], `expected a project name of letters, digits, '_', '.' and '-' (1-64 characters, not starting with '.' or '-'), got ${JSON.stringify(file.name.slice(0, 80))}`)
+    problem(
+      ['name'],
+      `expected a project name of letters, digits, '_', '.' and '-' (1-64 characters, not starting with '.' or '-'), got ${JSON.stringify(file.name.slice(0, 80))}`,
+    )
   }
   if (Array.isArray(file.participants) && file.participants.length > MAX_PARTICIPANTS) {
-    problem(['participants'], `expected at most ${MAX_PARTICIPANTS} participants, got ${file.participants.length}`)
+    problem(
+      ['participants'],
+      `expected at most ${MAX_PARTICIPANTS} participants, got ${file.participants.length}`,
+    )
     return result
   }
   for (const { index, entry } of entries) checkParticipant(entry, ['participants', index], result)
@@ -47,7 +62,10 @@ export function checkRules(file: Partial<ProjectFile>, entries: IndexedEntry[]):
 function checkParticipant(p: ParticipantEntry, at: KeyPath, result: RuleResult): void {
   const problem = (key: string, message: string) => result.problems.push({ path: [...at, key], message })
   if (p.type === 'overseer') {
-    result.warnings.push({ path: at, message: `overseer "${p.name}" ignored: NVFlare 2.4+ runs without an overseer` })
+    result.warnings.push({
+      path: at,
+      message: `overseer "${p.name}" ignored: NVFlare 2.4+ runs without an overseer`,
+    })
     return
   }
   const nameProblem = participantNameProblem(p.type, p.name)
@@ -55,14 +73,21 @@ function checkParticipant(p: ParticipantEntry, at: KeyPath, result: RuleResult):
   const org = orgProblem(p.org)
   if (org) problem('org', org)
   if (p.type === 'admin') {
-    if (p.role === undefined) problem('role', `expected a role for admin "${p.name}" (${KNOWN_ROLES.join(', ')})`)
+    if (p.role === undefined)
+      problem('role', `expected a role for admin "${p.name}" (${KNOWN_ROLES.join(', ')})`)
     else if (roleProblem(p.role)) problem('role', roleProblem(p.role)!)
     else if (!(KNOWN_ROLES as readonly string[]).includes(p.role)) {
-      result.warnings.push({ path: [...at, 'role'], message: `role "${p.role}" is not one of ${KNOWN_ROLES.join(', ')}; the default authorization policy gives it no rights` })
+      result.warnings.push({
+        path: [...at, 'role'],
+        message: `role "${p.role}" is not one of ${KNOWN_ROLES.join(', ')}; the default authorization policy gives it no rights`,
+      })
     }
   }
   if (p.connection_security !== undefined && !SECURITY.includes(p.connection_security.toLowerCase())) {
-    problem('connection_security', `expected clear, tls or mtls, got ${JSON.stringify(p.connection_security)}`)
+    problem(
+      'connection_security',
+      `expected clear, tls or mtls, got ${JSON.stringify(p.connection_security)}`,
+    )
   }
   if (p.default_host !== undefined && !isHostOrIp(p.default_host)) {
     problem('default_host', `expected a host name or IP address, got ${JSON.stringify(p.default_host)}`)
@@ -70,12 +95,18 @@ function checkParticipant(p: ParticipantEntry, at: KeyPath, result: RuleResult):
   const hosts = typeof p.host_names === 'string' ? [p.host_names] : (p.host_names ?? [])
   hosts.forEach((h, i) => {
     if (!isHostOrIp(h)) {
-      result.problems.push({ path: [...at, 'host_names', ...(typeof p.host_names === 'string' ? [] : [i])], message: `expected a host name or IP address, got ${JSON.stringify(h)}` })
+      result.problems.push({
+        path: [...at, 'host_names', ...(typeof p.host_names === 'string' ? [] : [i])],
+        message: `expected a host name or IP address, got ${JSON.stringify(h)}`,
+      })
     }
   })
   checkListeningHost(p, at, result)
   if (p.type === 'relay' && p.listening_host === undefined) {
-    problem('listening_host', `expected listening_host for relay "${p.name}" (the host and port its clients connect to)`)
+    problem(
+      'listening_host',
+      `expected listening_host for relay "${p.name}" (the host and port its clients connect to)`,
+    )
   }
 }
 
@@ -84,10 +115,19 @@ function checkListeningHost(p: ParticipantEntry, at: KeyPath, result: RuleResult
   if (lh === undefined) return
   const path = [...at, 'listening_host']
   const host = typeof lh === 'string' ? lh : lh.default_host
-  if (host === undefined) result.problems.push({ path, message: 'expected default_host: the host name the listener is reached at' })
-  else if (!isHostOrIp(host)) result.problems.push({ path, message: `expected a host name or IP address, got ${JSON.stringify(host)}` })
-  if (typeof lh !== 'string' && lh.connection_security && !SECURITY.includes(lh.connection_security.toLowerCase())) {
-    result.problems.push({ path: [...path, 'connection_security'], message: `expected clear, tls or mtls, got ${JSON.stringify(lh.connection_security)}` })
+  if (host === undefined)
+    result.problems.push({ path, message: 'expected default_host: the host name the listener is reached at' })
+  else if (!isHostOrIp(host))
+    result.problems.push({ path, message: `expected a host name or IP address, got ${JSON.stringify(host)}` })
+  if (
+    typeof lh !== 'string' &&
+    lh.connection_security &&
+    !SECURITY.includes(lh.connection_security.toLowerCase())
+  ) {
+    result.problems.push({
+      path: [...path, 'connection_security'],
+      message: `expected clear, tls or mtls, got ${JSON.stringify(lh.connection_security)}`,
+    })
   }
 }
 
@@ -99,17 +139,27 @@ function checkUniqueNames(entries: IndexedEntry[], problem: Report): void {
     const key = item.entry.name.toLowerCase()
     const first = seen.get(key)
     if (first) {
-      const same = first.entry.name === item.entry.name ? 'is already used' : `differs only in case from "${first.entry.name}" (kit folders would collide)`
-      problem(['participants', item.index, 'name'], `name "${item.entry.name}" ${same} by participants[${first.index}]; names must be unique`)
+      const same =
+        first.entry.name === item.entry.name
+          ? 'is already used'
+          : `differs only in case from "${first.entry.name}" (kit folders would collide)`
+      problem(
+        ['participants', item.index, 'name'],
+        `name "${item.entry.name}" ${same} by participants[${first.index}]; names must be unique`,
+      )
     } else seen.set(key, item)
   }
 }
 
 function checkOneServer(entries: IndexedEntry[], haveList: boolean, problem: Report): void {
   const servers = entries.filter((e) => e.entry.type === 'server')
-  if (servers.length === 0 && haveList) problem(['participants'], 'expected exactly one participant of type server, found none')
+  if (servers.length === 0 && haveList)
+    problem(['participants'], 'expected exactly one participant of type server, found none')
   for (const extra of servers.slice(1)) {
-    problem(['participants', extra.index, 'type'], `expected exactly one server; "${servers[0]!.entry.name}" is already the server`)
+    problem(
+      ['participants', extra.index, 'type'],
+      `expected exactly one server; "${servers[0]!.entry.name}" is already the server`,
+    )
   }
 }
 
@@ -120,18 +170,29 @@ function checkReferences(entries: IndexedEntry[], problem: Report): void {
     const at = ['participants', index]
     const target = typeof entry.connect_to === 'string' ? undefined : entry.connect_to?.name
     if (target !== undefined && !['relay', 'server'].includes(byName.get(target)?.type ?? '')) {
-      problem([...at, 'connect_to', 'name'], `expected the name of the server or a relay, got ${JSON.stringify(target)}`)
-    } else if (target === entry.name) problem([...at, 'connect_to', 'name'], 'a participant cannot connect to itself')
+      problem(
+        [...at, 'connect_to', 'name'],
+        `expected the name of the server or a relay, got ${JSON.stringify(target)}`,
+      )
+    } else if (target === entry.name)
+      problem([...at, 'connect_to', 'name'], 'a participant cannot connect to itself')
     if (entry.type === 'client' && entry.parent !== undefined) {
       const parentType = byName.get(entry.parent)?.type
       if (parentType !== 'client' && parentType !== 'server') {
-        problem([...at, 'parent'], `expected the name of another client (or the server), got ${JSON.stringify(entry.parent)}`)
+        problem(
+          [...at, 'parent'],
+          `expected the name of another client (or the server), got ${JSON.stringify(entry.parent)}`,
+        )
       }
     }
   }
   for (const type of ['client', 'relay'] as const) {
     const cycle = findCycle(entries, type, (e) => (type === 'client' ? e.parent : connectToName(e)))
-    if (cycle) problem(['participants', cycle.index], `${type} "${cycle.entry.name}" is part of a loop of ${type === 'client' ? 'parent' : 'connect_to'} references`)
+    if (cycle)
+      problem(
+        ['participants', cycle.index],
+        `${type} "${cycle.entry.name}" is part of a loop of ${type === 'client' ? 'parent' : 'connect_to'} references`,
+      )
   }
 }
 
@@ -161,7 +222,8 @@ function findCycle(
 
 function checkStudies(file: Partial<ProjectFile>, entries: IndexedEntry[], problem: Report): void {
   if (!file.studies || typeof file.studies !== 'object') return
-  if (file.api_version !== 4) problem(['studies'], `studies need api_version: 4 (the file says ${String(file.api_version)})`)
+  if (file.api_version !== 4)
+    problem(['studies'], `studies need api_version: 4 (the file says ${String(file.api_version)})`)
   const byName = new Map(entries.map((e) => [e.entry.name, e.entry]))
   for (const [name, study] of Object.entries(file.studies)) {
     const at = ['studies', name]
@@ -170,12 +232,18 @@ function checkStudies(file: Partial<ProjectFile>, entries: IndexedEntry[], probl
     for (const [org, clients] of Object.entries(study?.site_orgs ?? {})) {
       clients.forEach((client, i) => {
         const p = byName.get(client)
-        if (p?.type !== 'client') problem([...at, 'site_orgs', org, i], `expected the name of a client, got ${JSON.stringify(client)}`)
-        else if (p.org !== org) problem([...at, 'site_orgs', org, i], `client "${client}" belongs to org "${p.org}", not "${org}"`)
+        if (p?.type !== 'client')
+          problem(
+            [...at, 'site_orgs', org, i],
+            `expected the name of a client, got ${JSON.stringify(client)}`,
+          )
+        else if (p.org !== org)
+          problem([...at, 'site_orgs', org, i], `client "${client}" belongs to org "${p.org}", not "${org}"`)
       })
     }
     ;(study?.admins ?? []).forEach((admin, i) => {
-      if (byName.get(admin)?.type !== 'admin') problem([...at, 'admins', i], `expected the name of an admin, got ${JSON.stringify(admin)}`)
+      if (byName.get(admin)?.type !== 'admin')
+        problem([...at, 'admins', i], `expected the name of an admin, got ${JSON.stringify(admin)}`)
     })
   }
 }
@@ -187,11 +255,15 @@ function checkBuilders(file: Partial<ProjectFile>, problem: Report): void {
     if (typeof b?.path !== 'string') return
     const factory = findBuilder(b.path)
     if (!factory) {
-      problem(['builders', i, 'path'], `unknown builder ${JSON.stringify(b.path)}; known builders: ${knownBuilderNames()}`)
+      problem(
+        ['builders', i, 'path'],
+        `unknown builder ${JSON.stringify(b.path)}; known builders: ${knownBuilderNames()}`,
+      )
       return
     }
     const first = seen.get(factory.id)
-    if (first !== undefined) problem(['builders', i, 'path'], `builder "${factory.id}" is already listed at builders[${first}]`)
+    if (first !== undefined)
+      problem(['builders', i, 'path'], `builder "${factory.id}" is already listed at builders[${first}]`)
     else seen.set(factory.id, i)
   })
 }

@@ -70,7 +70,9 @@ export const participantSchema = z.looseObject({
 
 export const builderEntrySchema = z.looseObject({
   path: text('a builder path such as nvflare.lighter.impl.cert.CertBuilder or cert'),
-  args: z.record(z.string(), z.unknown(), { error: 'expected a mapping of argument names to values' }).nullish(),
+  args: z
+    .record(z.string(), z.unknown(), { error: 'expected a mapping of argument names to values' })
+    .nullish(),
 })
 
 export const studySchema = z.looseObject({

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, type Document, type Node } from 'yaml'
+import { type Document, isMap, isSeq, type LineCounter, type Node } from 'yaml'
 
 export type KeyPath = readonly (string | number)[]
 
@@ -30,16 +30,36 @@ export class SourceMap {
     return undefined
   }
 
-  /** `participants[2].name (project.yml:14:11)` */
-  where(path: KeyPath): string {
-    const pos = this.position(path)
-    const at = pos ? `${this.fileName}:${pos.line}:${pos.col}` : this.fileName
-    return `${formatPath(path)} (${at})`
+  /** `participants[2].name (project.yml:14:11)`; `pos` overrides the position found from the path. */
+  where(path: KeyPath, pos = this.position(path) ?? { line: 1, col: 1 }): string {
+    return `${formatPath(path)} (${this.fileName}:${pos.line}:${pos.col})`
   }
 
   /** One problem line: key path, position, and what was expected. */
-  problem(path: KeyPath, message: string): string {
-    return `${this.where(path)}: ${message}`
+  problem(path: KeyPath, message: string, pos?: { line: number; col: number }): string {
+    return `${this.where(path, pos)}: ${message}`
+  }
+
+  /** The key path of the deepest node at `offset` (where a YAML error was found). */
+  pathAt(offset: number): KeyPath {
+    const path: (string | number)[] = []
+    let node: unknown = this.doc?.contents
+    while (isMap(node) || isSeq(node)) {
+      if (isSeq(node)) {
+        const index = node.items.findIndex((item) => covers(item, offset))
+        if (index < 0) break
+        path.push(index)
+        node = node.items[index]
+        continue
+      }
+      const pair = node.items.find((item) => covers(item.key, offset) || covers(item.value, offset))
+      const key = pair ? keyText(pair.key) : undefined
+      if (!pair || key === undefined) break
+      path.push(key)
+      if (covers(pair.key, offset)) break
+      node = pair.value
+    }
+    return path
   }
 
   private offsetOf(path: KeyPath): number | undefined {
@@ -60,6 +80,11 @@ export class SourceMap {
     }
     return keyOffset ?? (node as Node | null | undefined)?.range?.[0]
   }
+}
+
+function covers(node: unknown, offset: number): boolean {
+  const range = (node as Node | null | undefined)?.range
+  return range !== undefined && range !== null && range[0] <= offset && offset <= range[1]
 }
 
 function keyText(key: unknown): string | undefined {

@@ -10,7 +10,10 @@ describe('project.schema.json', () => {
   })
 
   it('describes participants with their NVFlare keys', () => {
-    const schema = JSON.parse(projectJsonSchema()) as { required: string[]; properties: Record<string, unknown> }
+    const schema = JSON.parse(projectJsonSchema()) as {
+      required: string[]
+      properties: Record<string, unknown>
+    }
     expect(schema.required).toEqual(expect.arrayContaining(['api_version', 'name', 'participants']))
     expect(JSON.stringify(schema.properties['participants'])).toContain('fed_learn_port')
   })
