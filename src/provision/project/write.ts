@@ -80,7 +80,7 @@ function commentParticipants(items: unknown[]): void {
   const seen = new Set<string>()
   for (const item of items) {
     if (!isMap(item)) continue
-    const type = String(valueOf(item, 'type'))
+    const type = String(scalarAt(item, 'type'))
     if (!seen.has(type) && BY_TYPE[type]) {
       item.commentBefore = BY_TYPE[type]
       item.spaceBefore = seen.size > 0
@@ -103,14 +103,14 @@ function commentFields(item: YAMLMap): void {
 function commentBuilders(items: unknown[]): void {
   for (const item of items) {
     if (!isMap(item)) continue
-    const path = valueOf(item, 'path')
+    const path = scalarAt(item, 'path')
     const id = typeof path === 'string' ? findBuilder(path)?.id : undefined
     const comment = id === undefined ? undefined : BUILDERS[id]
     if (comment) item.commentBefore = comment
   }
 }
 
-function valueOf(map: YAMLMap, key: string): unknown {
+function scalarAt(map: YAMLMap, key: string): unknown {
   const node = map.get(key, true)
   return isScalar(node) ? node.value : undefined
 }
