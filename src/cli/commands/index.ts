@@ -1,11 +1,13 @@
 import type { Command } from 'commander'
-import { registerProvision } from './provision.js'
 import { registerInspect } from './inspect.js'
 import { registerJob } from './job.js'
+import { registerProvision } from './provision.js'
+import { registerVerify } from './verify.js'
 
 /** Every command of the CLI, one line each. */
 export function registerCommands(program: Command): void {
   registerProvision(program)
   registerInspect(program)
   registerJob(program)
+  registerVerify(program)
 }

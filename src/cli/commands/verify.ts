@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { ExitCode, ProvisionError } from '../../errors.js'
+import type { KitReport } from '../../provision/verify/types.js'
+import { verifyKit } from '../../provision/verify/verify-kit.js'
+import { action, out } from '../run.js'
+
+interface VerifyFlags {
+  root?: string
+  json?: boolean
+}
+
+function readRoot(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined
+  if (!existsSync(path)) {
+    throw new ProvisionError('root-not-found', `--root ${path}: no such file`, {
+      hint: 'pass the rootCA.pem you trust',
+    })
+  }
+  const pem = readFileSync(path, 'utf8')
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ProvisionError('root-not-pem', `--root ${path} is not a PEM certificate`)
+  }
+  return pem
+}
+
+const LABEL = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const
+
+function render(report: KitReport): void {
+  out(`${report.kit} (${report.type ?? 'unknown kit type'})`)
+  for (const c of report.checks) out(`  ${LABEL[c.status]}  ${c.name}: ${c.message}`)
+  if (report.rootFingerprint) out(`  root CA SHA-256: ${report.rootFingerprint}`)
+}
+
+/** `provision verify KIT... [--root rootCA.pem] [--json]`: one line per check; exit 0 when nothing failed. */
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('check startup kits: chain, profile, identity, key, signatures, secrets, expiry')
+    .argument('<kit...>', 'kit folders (e.g. prod_00/site-1)')
+    .option('--root <rootCA.pem>', "the root CA to check against (default: each kit's own rootCA.pem)")
+    .option('--json', 'print the reports as JSON')
+    .action(
+      action(async (kits: string[], flags: VerifyFlags) => {
+        const rootPem = readRoot(flags.root)
+        const reports: KitReport[] = []
+        for (const kit of kits) reports.push(await verifyKit(kit, { rootPem }))
+        if (flags.json) out(JSON.stringify(reports, null, 2))
+        else reports.forEach(render)
+        return reports.every((r) => r.ok) ? ExitCode.ok : ExitCode.failed
+      }),
+    )
+}

@@ -1,0 +1,64 @@
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Layout } from '../layout.js'
+import { signedEntries, verifyContent } from '../pki/signing.js'
+import { readJson } from './kit-files.js'
+import { type Check, fail, ok, warn } from './types.js'
+
+const HE_FILES = new Set<string>([Layout.serverContext, Layout.clientContext])
+
+async function folderProblems(
+  dir: string,
+  sub: string,
+  key: KeyObject,
+  doc: Record<string, unknown>,
+): Promise<string[]> {
+  const problems: string[] = []
+  const present = await signedEntries(dir)
+  const names = new Set(present.map((e) => e.name))
+  for (const name of Object.keys(doc)) {
+    if (!names.has(name)) problems.push(`${sub}/${name} is signed but missing`)
+  }
+  for (const e of present) {
+    const signature = doc[e.name]
+    if (typeof signature !== 'string') {
+      problems.push(`${sub}/${e.name} is not signed`)
+      continue
+    }
+    const data = e.isDir ? Buffer.from(e.name, 'utf8') : readFileSync(join(dir, e.name))
+    if (!verifyContent(key, data, signature)) problems.push(`${sub}/${e.name} does not match its signature`)
+  }
+  return problems
+}
+
+/** One check per signed folder: every entry verifies with the root key and no file is unsigned. */
+export async function signatureChecks(kitDir: string, rootPem: string): Promise<Check[]> {
+  const key = createPublicKey(rootPem)
+  const checks: Check[] = []
+  for (const sub of [Layout.startup, Layout.local]) {
+    const dir = join(kitDir, sub)
+    if (!existsSync(dir)) continue
+    const sigFile = join(dir, Layout.signature)
+    if (!existsSync(sigFile)) {
+      const he = (await signedEntries(dir)).some((e) => HE_FILES.has(e.name))
+      const text = `${sub}/${Layout.signature} is missing`
+      checks.push(
+        he ? fail('signatures', `${text}; NVFlare refuses an HE kit without it`) : warn('signatures', text),
+      )
+      continue
+    }
+    const doc = readJson(sigFile)
+    if (!doc) {
+      checks.push(fail('signatures', `${sub}/${Layout.signature} is not a JSON object`))
+      continue
+    }
+    const problems = await folderProblems(dir, sub, key, doc)
+    checks.push(
+      problems.length > 0
+        ? fail('signatures', problems.join('; '))
+        : ok('signatures', `${sub}/: ${Object.keys(doc).length} entries verify with the root CA key`),
+    )
+  }
+  return checks
+}

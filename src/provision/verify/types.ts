@@ -1,0 +1,31 @@
+import type { ParticipantType } from '../project/types.js'
+
+export type CheckStatus = 'ok' | 'warn' | 'fail'
+
+export interface Check {
+  /** Short, stable name: `layout`, `chain`, `profile`, `identity`, `key`, `signatures`, `secrets`, `expiry`. */
+  name: string
+  status: CheckStatus
+  message: string
+}
+
+export interface KitReport {
+  kit: string
+  dir: string
+  type: ParticipantType | undefined
+  checks: Check[]
+  /** SHA-256 of the root CA the kit was checked against (colon-separated hex), when it could be read. */
+  rootFingerprint: string | undefined
+  ok: boolean
+}
+
+export interface VerifyOptions {
+  /** The root CA to check against (PEM). Default: the kit's own `startup/rootCA.pem`. */
+  rootPem?: string
+  /** Default: the current time. */
+  now?: Date
+}
+
+export const ok = (name: string, message: string): Check => ({ name, status: 'ok', message })
+export const warn = (name: string, message: string): Check => ({ name, status: 'warn', message })
+export const fail = (name: string, message: string): Check => ({ name, status: 'fail', message })

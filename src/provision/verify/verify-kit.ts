@@ -1,0 +1,136 @@
+import { X509Certificate } from 'node:crypto'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+import { ProvisionError } from '../../errors.js'
+import { Layout } from '../layout.js'
+import type { CertInfo } from '../pki/cert-info.js'
+import type { ParticipantType } from '../project/types.js'
+import {
+  chainCheck,
+  expiryCheck,
+  identityCheck,
+  keyCheck,
+  parseCertInfo,
+  profileCheck,
+} from './cert-checks.js'
+import { type KitFiles, prop, readKitFiles, readText } from './kit-files.js'
+import { secretsCheck } from './secret-checks.js'
+import { signatureChecks } from './signature-checks.js'
+import { type Check, fail, type KitReport, ok, type VerifyOptions } from './types.js'
+
+interface Material {
+  certPem: string
+  keyPem: string
+  kitRootPem: string
+  listenerPem: string | undefined
+}
+
+function layoutCheck(files: KitFiles): { check: Check; material?: Material } {
+  const missing: string[] = []
+  if (!existsSync(files.startup)) missing.push(`${Layout.startup}/`)
+  if (!existsSync(join(files.dir, Layout.local))) missing.push(`${Layout.local}/`)
+  if (!files.type) missing.push(`startup/fed_{server,client,admin,relay}.json`)
+  else if (!files.fedConfig) missing.push(`a readable startup/fed_${files.type}.json`)
+  const read = (f: string) => readText(join(files.startup, f)) ?? void missing.push(`startup/${f}`)
+  const [certPem, keyPem, kitRootPem] = [read(files.certFile), read(files.keyFile), read(Layout.rootCert)]
+  if (missing.length > 0 || !certPem || !keyPem || !kitRootPem) {
+    return { check: fail('layout', `missing: ${missing.join(', ')}`) }
+  }
+  const listenerPem = files.type !== 'server' ? readText(join(files.startup, Layout.serverCert)) : undefined
+  return {
+    check: ok(
+      'layout',
+      `${files.type} kit: startup/, local/, fed_${files.type}.json, certificate, key, rootCA.pem`,
+    ),
+    material: { certPem, keyPem, kitRootPem, listenerPem },
+  }
+}
+
+/** The CN of the server certificate in a server kit beside this kit (same prod_NN), if there is one. */
+function siblingServerCn(kitDir: string): string | undefined {
+  const parent = dirname(kitDir)
+  for (const name of readdirSync(parent)) {
+    const startup = join(parent, name, Layout.startup)
+    const pem = existsSync(join(startup, Layout.fedServer))
+      ? readText(join(startup, Layout.serverCert))
+      : undefined
+    if (pem) return parseCertInfo(pem).cn
+  }
+  return undefined
+}
+
+function expectedIdentity(files: KitFiles, type: ParticipantType) {
+  const cfg = files.fedConfig
+  const name = type === 'admin' ? String(prop(cfg, 'admin', 'username') ?? '') : basename(files.dir)
+  const serverIdentity =
+    type === 'admin' ? prop(cfg, 'admin', 'server_identity') : prop(cfg, 'servers', 0, 'identity')
+  return { name, serverIdentity, serverCn: siblingServerCn(files.dir) }
+}
+
+function certChecks(
+  files: KitFiles,
+  type: ParticipantType,
+  m: Material,
+  rootPem: string,
+  now: Date,
+  givenRoot: boolean,
+): Check[] {
+  const root = parseCertInfo(rootPem)
+  const leaf = parseCertInfo(m.certPem)
+  const kitRoot = givenRoot ? m.kitRootPem : undefined
+  const checks = [chainCheck(m.certPem, rootPem, kitRoot, `startup/${files.certFile}`)]
+  checks.push(profileCheck(root, leaf, type, `startup/${files.certFile}`))
+  const dated: { label: string; info: CertInfo }[] = [
+    { label: 'the root CA', info: root },
+    { label: `startup/${files.certFile}`, info: leaf },
+  ]
+  if (m.listenerPem) {
+    const label = `startup/${Layout.serverCert} (listener)`
+    checks.push(chainCheck(m.listenerPem, rootPem, undefined, label))
+    checks.push(profileCheck(root, parseCertInfo(m.listenerPem), type, label))
+    dated.push({ label, info: parseCertInfo(m.listenerPem) })
+  }
+  checks.push(identityCheck(files.dir, type, leaf, expectedIdentity(files, type)))
+  checks.push(keyCheck(files.startup, files.keyFile, m.keyPem, m.certPem))
+  checks.push(expiryCheck(dated, now))
+  return checks
+}
+
+/**
+ * Checks a startup kit the way NVFlare's runtime does, and more: layout, chain to the root, certificate
+ * profile, identities, key/certificate match and mode, every signature, no stray secrets, expiry.
+ */
+export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Promise<KitReport> {
+  const dir = resolve(kitDir)
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ProvisionError('kit-not-found', `${kitDir} is not a folder`, {
+      hint: 'pass the folder of a startup kit, e.g. prod_00/site-1',
+    })
+  }
+  const files = readKitFiles(dir)
+  const layout = layoutCheck(files)
+  const checks: Check[] = [layout.check]
+  let rootFingerprint: string | undefined
+  if (layout.material && files.type) {
+    const rootPem = options.rootPem ?? layout.material.kitRootPem
+    try {
+      rootFingerprint = new X509Certificate(rootPem).fingerprint256
+      const now = options.now ?? new Date()
+      checks.push(
+        ...certChecks(files, files.type, layout.material, rootPem, now, options.rootPem !== undefined),
+      )
+      checks.push(...(await signatureChecks(dir, rootPem)))
+    } catch (error) {
+      checks.push(fail('certificates', `a certificate or key cannot be read: ${(error as Error).message}`))
+    }
+  }
+  if (files.type === 'server' || files.type === 'admin') checks.push(secretsCheck(dir, files.keyFile))
+  return {
+    kit: basename(dir),
+    dir,
+    type: files.type,
+    checks,
+    rootFingerprint,
+    ok: checks.every((c) => c.status !== 'fail'),
+  }
+}
