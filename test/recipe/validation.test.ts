@@ -85,7 +85,12 @@ describe('FedAvgRecipeWithHE validation', () => {
   })
 
   it('refuses a relative checkpoint that does not exist locally', () => {
-    const e = problemsOf({ ...base(), model: { classPath: 'm.Net' }, initialCkpt: 'missing.pt', cwd: temp.make() })
+    const e = problemsOf({
+      ...base(),
+      model: { classPath: 'm.Net' },
+      initialCkpt: 'missing.pt',
+      cwd: temp.make(),
+    })
     expect(e.problems[0]).toMatch(/^initialCkpt: relative path missing.pt does not exist locally/)
   })
 
@@ -110,29 +115,45 @@ describe('FedAvgRecipeWithHE validation', () => {
   })
 
   it('uses an absolute checkpoint as is, without bundling or checking it', () => {
-    const recipe = new FedAvgRecipeWithHE({ ...base(), model: { classPath: 'm.Net' }, initialCkpt: '/srv/x.pt' })
+    const recipe = new FedAvgRecipeWithHE({
+      ...base(),
+      model: { classPath: 'm.Net' },
+      initialCkpt: '/srv/x.pt',
+    })
     const persistor = recipe.job.server.components.find((c) => c.id === 'persistor')
     expect(persistor?.args['source_ckpt_file_full_name']).toBe('/srv/x.pt')
     expect(recipe.job.customFiles.map((f) => f.target)).toEqual(['client.py'])
   })
 
   it('refuses a custom aggregator that is not an HE aggregator', () => {
-    const path = 'nvflare.app_common.aggregators.intime_accumulate_model_aggregator.InTimeAccumulateWeightedAggregator'
+    const path =
+      'nvflare.app_common.aggregators.intime_accumulate_model_aggregator.InTimeAccumulateWeightedAggregator'
     const e = problemsOf({ ...base(), aggregator: { path } })
-    expect(e.problems).toEqual([expect.stringMatching(new RegExp(`^aggregator: ${path} is not an HE aggregator`))])
+    expect(e.problems).toEqual([
+      expect.stringMatching(new RegExp(`^aggregator: ${path} is not an HE aggregator`)),
+    ])
   })
 
   it('accepts the HE aggregator, or a subclass marked heCompatible, and writes its args', () => {
     const he = 'nvflare.app_opt.he.intime_accumulate_model_aggregator.HEInTimeAccumulateWeightedAggregator'
-    const a = new FedAvgRecipeWithHE({ ...base(), aggregator: { classPath: he, args: { exclude_vars: 'bn' } } })
-    expect(a.job.server.components.at(-1)).toEqual({ id: 'aggregator', path: he, args: { exclude_vars: 'bn' } })
+    const a = new FedAvgRecipeWithHE({
+      ...base(),
+      aggregator: { classPath: he, args: { exclude_vars: 'bn' } },
+    })
+    expect(a.job.server.components.at(-1)).toEqual({
+      id: 'aggregator',
+      path: he,
+      args: { exclude_vars: 'bn' },
+    })
     const b = new FedAvgRecipeWithHE({ ...base(), aggregator: { path: 'my.HEAgg', heCompatible: true } })
     expect(b.job.server.components.at(-1)?.path).toBe('my.HEAgg')
   })
 
   it('refuses a model without a class path, or with both spellings', () => {
     expect(problemsOf({ ...base(), model: { args: {} } }).problems[0]).toMatch(/^model: needs exactly one of/)
-    expect(problemsOf({ ...base(), model: { classPath: 'a.B', class_path: 'a.B' } }).problems[0]).toMatch(/^model:/)
+    expect(problemsOf({ ...base(), model: { classPath: 'a.B', class_path: 'a.B' } }).problems[0]).toMatch(
+      /^model:/,
+    )
   })
 
   it.each([
@@ -170,7 +191,11 @@ describe('FedAvgRecipeWithHE validation', () => {
   })
 
   it('accepts enum values in any case, as NVFlare’s str enums compare', () => {
-    const o = new FedAvgRecipeWithHE({ ...base(), paramsTransferType: 'diff' as 'DIFF', serverExpectedFormat: 'NUMPY' as 'numpy' }).options
+    const o = new FedAvgRecipeWithHE({
+      ...base(),
+      paramsTransferType: 'diff' as 'DIFF',
+      serverExpectedFormat: 'NUMPY' as 'numpy',
+    }).options
     expect([o.paramsTransferType, o.serverExpectedFormat]).toEqual(['DIFF', 'numpy'])
   })
 

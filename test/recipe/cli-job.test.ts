@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { registerJob } from '../../src/cli/commands/job.js'
+import { takeResult } from '../../src/cli/run.js'
+import { isProvisionError } from '../../src/errors.js'
+import { Layout } from '../../src/provision/layout.js'
+import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
+import { CLIENT_PY, readJson, tempDirs } from './helpers.js'
+import { ADMIN, copyKits, provisionHeKits } from './kits.js'
+
+const shared = tempDirs()
+const temp = tempDirs()
+let prodDir = ''
+beforeAll(async () => {
+  prodDir = (await provisionHeKits(shared.make(), 3)).prodDir
+})
+afterAll(() => shared.cleanup())
+afterEach(() => {
+  temp.cleanup()
+  vi.restoreAllMocks()
+})
+
+/** Runs `provision job ...` in-process and returns what it printed. */
+async function run(args: string[]): Promise<string> {
+  const lines: string[] = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk))
+    return true
+  })
+  const program = new Command('provision').exitOverride()
+  registerJob(program)
+  await program.parseAsync(['job', 'fedavg-he', ...args], { from: 'user' })
+  vi.restoreAllMocks()
+  expect(takeResult()).toBe(0)
+  return lines.join('')
+}
+
+describe('provision job fedavg-he', () => {
+  it('checks the kits and writes the job into the admin kit’s transfer/, printing the submit command', async () => {
+    const kits = copyKits(prodDir, temp.make())
+    const text = await run(['--kits', kits, '--train-script', CLIENT_PY, '--num-rounds', '3'])
+    expect(text).toContain('kits: 5 checked (3 clients), HE CKKS N=8192 [60, 40, 40] scale 2^40')
+    expect(text).toContain('  submit_job fedavg_he')
+    const jobDir = join(kits, ADMIN, Layout.transfer, 'fedavg_he')
+    // --min-clients defaults to the number of client kits.
+    expect(readJson(join(jobDir, 'meta.json'))).toMatchObject({ name: 'fedavg_he', min_clients: 3 })
+  })
+
+  it('exports with -o the same job the library exports, and prints JSON with --json', async () => {
+    const out = temp.make()
+    const flags = [
+      '--name',
+      'he_job',
+      '--min-clients',
+      '2',
+      '--model',
+      'model.SimpleNet',
+      '--train-args',
+      '--epochs 1',
+    ]
+    const text = await run(['--kits', prodDir, '--train-script', CLIENT_PY, ...flags, '-o', out, '--json'])
+    const printed = JSON.parse(text) as { jobDir: string; kits: unknown[] }
+    expect(printed.jobDir).toBe(join(out, 'he_job'))
+    expect(printed.kits).toHaveLength(5)
+    const lib = new FedAvgRecipeWithHE({
+      name: 'he_job',
+      minClients: 2,
+      model: { classPath: 'model.SimpleNet' },
+      trainScript: CLIENT_PY,
+      trainArgs: '--epochs 1',
+    }).export(temp.make())
+    for (const file of lib.files) {
+      expect(readFileSync(join(printed.jobDir, file), 'utf8'), file).toBe(
+        readFileSync(join(lib.jobDir, file), 'utf8'),
+      )
+    }
+  })
+
+  it('passes validation errors through as ProvisionError', async () => {
+    const error = await run([
+      '--kits',
+      prodDir,
+      '--train-script',
+      CLIENT_PY,
+      '--num-rounds',
+      '0',
+      '-o',
+      temp.make(),
+    ]).catch((e: unknown) => e)
+    expect(isProvisionError(error) && error.problems).toEqual([expect.stringMatching(/^numRounds:/)])
+  })
+
+  it('refuses --encrypt-layers together with --encrypt-regex, and unreadable --model-args', async () => {
+    const base = ['--kits', prodDir, '--train-script', CLIENT_PY, '-o', temp.make()]
+    await expect(run([...base, '--encrypt-layers', 'a', '--encrypt-regex', 'b'])).rejects.toThrow(/not both/)
+    await expect(run([...base, '--model', 'm.N', '--model-args', '{bad'])).rejects.toThrow(
+      /--model-args is not JSON/,
+    )
+  })
+
+  it('says which admin kit to pick when --kits holds none for the user', async () => {
+    await expect(
+      run(['--kits', prodDir, '--username', 'x@y.z', '--train-script', CLIENT_PY]),
+    ).rejects.toThrow(/found no admin kit for x@y.z/)
+  })
+})
