@@ -128,3 +128,41 @@ export function chainsTo(certPem: string, rootPem: string): boolean {
   const root = new X509Certificate(rootPem)
   return cert.checkIssued(root) && cert.verify(root.publicKey)
 }
+
+/**
+ * Kits as the provisioner would leave them in wip/ (cert builder, minimal fed_*.json and local/ files
+ * written here by hand, then the signature builder): server1, site-1, site-2, admin@nvidia.com.
+ */
+export async function buildSignedKits(dir: string, now: Date, projectName = 'example_project') {
+  const { createCertBuilder } = await import('../../src/provision/builders/cert.js')
+  const { createSignatureBuilder } = await import('../../src/provision/builders/signature.js')
+  const project = makeProject(
+    [server(), client('site-1'), client('site-2'), admin('admin@nvidia.com', 'project_admin')],
+    projectName,
+  )
+  const { ctx, events } = makeContext(project, dir, now)
+  const cert = createCertBuilder({ rootValidDays: 360, keySource: () => fixtureKeySource() })
+  await cert.initialize?.(ctx)
+  await cert.build(ctx)
+  const identity = {
+    servers: [{ name: projectName, identity: 'server1' }],
+    client: { ssl_cert: 'client.crt' },
+  }
+  ctx.writeFile('server1/startup/fed_server.json', JSON.stringify({ servers: [{ name: projectName }] }))
+  ctx.writeFile('server1/startup/server_context.tenseal', 'server context, no secret key')
+  for (const site of ['site-1', 'site-2']) {
+    ctx.writeFile(`${site}/startup/fed_client.json`, JSON.stringify(identity))
+    ctx.writeFile(`${site}/startup/client_context.tenseal`, 'client context with the secret key')
+    ctx.writeFile(`${site}/startup/start.sh`, '#!/bin/sh\n', 0o755)
+  }
+  ctx.writeFile(
+    'admin@nvidia.com/startup/fed_admin.json',
+    JSON.stringify({ admin: { username: 'admin@nvidia.com', server_identity: 'server1' } }),
+  )
+  for (const p of project.participants) {
+    ctx.writeFile(`${p.name}/local/resources.json.default`, '{"format_version": 2}')
+    ctx.writeFile(`${p.name}/local/custom/readme.txt`, 'a sub-folder, signed by its name')
+  }
+  await createSignatureBuilder().build(ctx)
+  return { ctx, events, project, kit: (name: string) => join(ctx.wipDir, name) }
+}

@@ -1,0 +1,50 @@
+import { constants, createPublicKey, verify } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { signatureBuilderFactory } from '../../../src/provision/builders/signature.js'
+import { verifyContent } from '../../../src/provision/pki/signing.js'
+import { buildSignedKits, makeTempDir } from '../../helpers/pki-fixtures.js'
+
+const NOW = new Date('2026-03-01T12:00:00Z')
+
+describe('signature builder', () => {
+  let tmp: ReturnType<typeof makeTempDir>
+  beforeEach(() => {
+    tmp = makeTempDir()
+  })
+  afterEach(() => tmp.cleanup())
+
+  it('signs every file and sub-folder of startup/ and local/ with the root key (RSA-PSS, max salt)', async () => {
+    const { ctx, events, project } = await buildSignedKits(tmp.dir, NOW)
+    const rootKey = createPublicKey(ctx.pki!.root.certPem)
+    let entries = 0
+    for (const p of project.participants) {
+      for (const sub of ['startup', 'local']) {
+        const dir = join(ctx.kitDir(p), sub)
+        const text = readFileSync(join(dir, 'signature.json'), 'utf8')
+        expect(text).toMatch(/^\{"[^"]+": "[A-Za-z0-9+/=]{344}"(, "[^"]+": "[A-Za-z0-9+/=]{344}")*\}$/)
+        const doc = JSON.parse(text) as Record<string, string>
+        const names = readdirSync(dir)
+          .filter((n) => n !== 'signature.json')
+          .sort()
+        expect(Object.keys(doc)).toEqual(names)
+        for (const [name, sig] of Object.entries(doc)) {
+          const data = name === 'custom' ? Buffer.from('custom') : readFileSync(join(dir, name))
+          expect(verifyContent(rootKey, data, sig)).toBe(true)
+          expect(Buffer.from(sig, 'base64')).toHaveLength(256)
+          const maxSalt = { key: rootKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 222 }
+          expect(verify('sha256', data, maxSalt, Buffer.from(sig, 'base64'))).toBe(true)
+          entries++
+        }
+      }
+    }
+    expect(entries).toBe(29)
+    expect(events.filter((e) => e.type === 'signed')).toHaveLength(8)
+    expect(signatureBuilderFactory).toMatchObject({
+      id: 'signature',
+      phase: 80,
+      nvflarePaths: ['nvflare.lighter.impl.signature.SignatureBuilder'],
+    })
+  })
+})
