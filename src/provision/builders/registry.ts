@@ -1,5 +1,6 @@
 import type { BuilderFactory } from '../builder.js'
 import { certBuilderFactory } from './cert.js'
+import { dockerBuilderFactory } from './docker.js'
 import { signatureBuilderFactory } from './signature.js'
 import { staticFilesBuilderFactory } from './static-files.js'
 import { workspaceBuilderFactory } from './workspace.js'
@@ -20,6 +21,7 @@ const heBuilderFactory: BuilderFactory = {
 export const BUILTIN_BUILDERS: readonly BuilderFactory[] = [
   workspaceBuilderFactory,
   staticFilesBuilderFactory,
+  dockerBuilderFactory,
   certBuilderFactory,
   heBuilderFactory,
   signatureBuilderFactory,
