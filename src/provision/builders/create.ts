@@ -16,11 +16,15 @@ export async function createBuilders(project: Project, options: ProvisionOptions
       builders.push(await factory.create(spec.args))
     } catch (error) {
       if (error instanceof ProvisionError) {
-        throw new ProvisionError(error.code, `builders[${index}] (${spec.path}): ${error.message}`, {
-          hint: error.hint,
-          cause: error,
-          exitCode: error.exitCode,
-        })
+        throw new ProvisionError(
+          error.code,
+          `${spec.where ?? `builders[${index}]`} (${spec.path}): ${error.message}`,
+          {
+            hint: error.hint,
+            cause: error,
+            exitCode: error.exitCode,
+          },
+        )
       }
       throw error
     }

@@ -43,7 +43,13 @@ export function loadProject(text: string, fileName = 'project.yml', appended: Ap
   problems.push(...rules.problems)
   if (problems.length > 0 || !checked.success) throw invalid(fileName, problems, source, appended, original)
   const warnings = rules.warnings.map((w) => describe(w, source, appended, original))
-  return normalizeProject(checked.data as ProjectFile, warnings)
+  const project = normalizeProject(checked.data as ProjectFile, warnings)
+  if (Array.isArray(data['builders'])) {
+    project.builders.forEach((b, i) => {
+      b.where = source.where(['builders', i, 'args'])
+    })
+  }
+  return project
 }
 
 /** A participant from an --add-client / --add-user file. */
@@ -106,7 +112,7 @@ function validTopLevel(data: Record<string, unknown>): Partial<ProjectFile> {
 
 function toFinding(issue: z.core.$ZodIssue, data: unknown): Finding {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
-  const missing = issue.code === 'invalid_type' && valueAt(data, path) === undefined
+  const missing = path.length > 0 && valueAt(data, path) === undefined
   return { path, message: missing ? `missing; ${issue.message}` : issue.message }
 }
 

@@ -81,6 +81,8 @@ export interface BuilderSpec {
   /** The path as written in project.yml (an NVFlare class path or one of our short names). */
   path: string
   args: Readonly<Record<string, unknown>>
+  /** Where its args are in the project file (`builders[3].args (project.yml:40:5)`), for messages. */
+  where?: string
 }
 
 export interface Study {
