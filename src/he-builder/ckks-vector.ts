@@ -173,11 +173,12 @@ export class CkksVector implements Deletable {
       )
     }
     const slots = new Float64Array(this.he.slotCount).fill(scalar)
-    const plain = this.he.seal.PlainText()
+    // One encoded scalar per (level, ciphertext scale): every chunk usually shares one.
+    const plains = new Map<string, PlainText>()
     try {
-      for (const ct of this.ciphertexts) this.mulOne(ct, slots, plain)
+      for (const ct of this.ciphertexts) this.mulOne(ct, slots, plains)
     } finally {
-      plain.delete()
+      for (const plain of plains.values()) plain.delete()
     }
     return this
   }
@@ -204,16 +205,22 @@ export class CkksVector implements Deletable {
     for (const ct of this.ciphertexts.splice(0)) ct.delete()
   }
 
-  private mulOne(ct: CipherText, slots: Float64Array, plain: PlainText): void {
+  private mulOne(ct: CipherText, slots: Float64Array, plains: Map<string, PlainText>): void {
     const { chainIndex, lastPrime } = this.he.levelOf(ct)
     if (chainIndex === 0) throw new RangeError('CKKS vector: no level left to rescale after a multiplication')
-    const { evaluator, encoder } = this.he
-    encoder.encode(slots, lastPrime * (this.scale / ct.scale), plain)
-    const parmsId = ct.parmsId
-    try {
-      evaluator.plainModSwitchTo(plain, parmsId, plain)
-    } finally {
-      parmsId.delete()
+    const { evaluator } = this.he
+    const key = `${chainIndex}:${ct.scale}`
+    let plain = plains.get(key)
+    if (!plain) {
+      plain = this.he.seal.PlainText()
+      plains.set(key, plain)
+      this.he.encoder.encode(slots, lastPrime * (this.scale / ct.scale), plain)
+      const parmsId = ct.parmsId
+      try {
+        evaluator.plainModSwitchTo(plain, parmsId, plain)
+      } finally {
+        parmsId.delete()
+      }
     }
     evaluator.multiplyPlain(ct, plain, ct)
     evaluator.rescaleToNext(ct, ct)
