@@ -12,9 +12,8 @@
 //   qInv are computed exactly with BigInt, and the key is imported by OpenSSL from JWK. Tests check every
 //   generated key as OpenSSL's RSA_check_key does (n = pq, ed = 1 mod lambda, dP, dQ, qInv, primality)
 //   plus a sign/verify round trip.
-// This is the method OpenSSL itself used for RSA keys before 3.0 (rsa_builtin_keygen); 3.0 switched its
-// default to the B.3.6 auxiliary-prime method for FIPS validation, which is not more secure for 2048-bit
-// keys, only slower (~146 ms/key here versus ~50 ms for two primes).
+// Nothing here weakens the key relative to generateKeyPair: the secret is the same kind of pair of
+// random probable primes; we only skip the extra work Node's generateKeyPair does around them.
 import { createPrivateKey, generatePrimeSync } from 'node:crypto'
 
 export const RSA_BITS = 2048
