@@ -30,6 +30,8 @@ export interface SelectQuestion<T extends string> {
 }
 
 export interface Prompter {
+  /** False when nobody answers (--yes): a bad preset value is then an error, not a question asked again. */
+  readonly interactive: boolean
   text(q: TextQuestion): Promise<string>
   confirm(q: ConfirmQuestion): Promise<boolean>
   select<T extends string>(q: SelectQuestion<T>): Promise<T>
@@ -57,6 +59,7 @@ async function guard<T>(ask: () => Promise<T>): Promise<T> {
 export function createTerminalPrompter(): Prompter {
   const context = { output: process.stderr }
   return {
+    interactive: true,
     text: (q) =>
       guard(async () => {
         const answer = await input(
@@ -76,5 +79,19 @@ export function createTerminalPrompter(): Prompter {
           (await select<T>({ message: q.message, choices: q.choices, default: q.default }, context)) as T,
       ),
     note: (line) => process.stderr.write(`${line}\n`),
+  }
+}
+
+/**
+ * Answers every question with its default (for `provision init --yes`): the same steps run, no terminal is
+ * touched. `interactive` is false, so the wizard refuses bad flag values instead of asking again.
+ */
+export function createDefaultsPrompter(note: (line: string) => void = () => {}): Prompter {
+  return {
+    interactive: false,
+    text: async (q) => q.default,
+    confirm: async (q) => q.default,
+    select: async (q) => q.default,
+    note,
   }
 }

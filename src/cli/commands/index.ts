@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerInit } from './init.js'
 import { registerInspect } from './inspect.js'
 import { registerJob } from './job.js'
 import { registerProvision } from './provision.js'
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerInspect(program)
   registerJob(program)
   registerVerify(program)
+  registerInit(program)
 }

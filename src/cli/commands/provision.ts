@@ -54,7 +54,7 @@ export function registerProvision(program: Command): void {
 
 export async function runProvision(flags: ProvisionFlags): Promise<number> {
   if (flags.generate) return generateSample(flags.projectFile ?? 'project.yml', flags.force ?? false)
-  if (!flags.projectFile) return noProjectFile()
+  if (!flags.projectFile) return noProjectFile(flags)
   const project = loadProjectFile(flags.projectFile, { addClients: flags.addClient, addUsers: flags.addUser })
   const mode = renderMode(flags.json ?? false)
   const renderer = createRenderer(mode)
@@ -89,8 +89,17 @@ function generateSample(path: string, force: boolean): number {
   return ExitCode.ok
 }
 
-function noProjectFile(): number {
-  throw new ProvisionError('no-project-file', 'no project file given', {
-    hint: 'Run `provision -p project.yml`, `provision -g` for a sample file, or `provision init` for the setup wizard.',
-  })
+/** No -p: on a terminal, the setup wizard; otherwise guidance at once (never wait for input that cannot come). */
+async function noProjectFile(flags: ProvisionFlags): Promise<number> {
+  if (process.stdin.isTTY) {
+    const { runInit } = await import('./init.js')
+    return runInit({ workspace: flags.workspace })
+  }
+  throw new ProvisionError(
+    'no-project-file',
+    'no project file given, and standard input is not a terminal, so the setup wizard cannot ask',
+    {
+      hint: 'Run `provision -p project.yml` to provision a project file, `provision init --yes --name NAME --server HOST --clients N --admin EMAIL` to write one without questions, or `provision -g` for a commented sample.',
+    },
+  )
 }
