@@ -84,7 +84,7 @@ export class SourceMap {
 
 function covers(node: unknown, offset: number): boolean {
   const range = (node as Node | null | undefined)?.range
-  return range !== undefined && range !== null && range[0] <= offset && offset <= range[1]
+  return range !== undefined && range !== null && range[0] <= offset && offset < range[1]
 }
 
 function keyText(key: unknown): string | undefined {
