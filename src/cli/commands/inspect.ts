@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import type { CkksVectorInfo, TensealContextInfo, TensealInfo } from '../../he-builder/inspect.js'
@@ -61,7 +61,7 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (file: string, opts: { json?: boolean }) => {
-        if (!existsSync(file)) {
+        if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
           throw new ProvisionError('not-found', `no such file: ${file}`, { exitCode: ExitCode.badInput })
         }
         // he-builder (and node-seal) load only when this command runs.
