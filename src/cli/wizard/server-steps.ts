@@ -47,6 +47,18 @@ export async function askServer(
     preset: pre.hostNames,
     flag: '--host-names',
   })
+  const { fedLearnPort, adminPort } = await askPorts(p, pre)
+  const org = await ask(p, {
+    message: 'Organization that runs the server',
+    default: DEFAULTS.serverOrg,
+    parse: parseOrg,
+    preset: pre.serverOrg,
+    flag: '--server-org',
+  })
+  return { name, org, hostNames, fedLearnPort, adminPort }
+}
+
+async function askPorts(p: Prompter, pre: InitPreset): Promise<{ fedLearnPort: number; adminPort: number }> {
   const fedLearnPort = await ask(p, {
     message: 'Port the clients connect to (fed_learn_port)',
     default: String(DEFAULTS.port),
@@ -61,12 +73,5 @@ export async function askServer(
     preset: pre.adminPort,
     flag: '--admin-port',
   })
-  const org = await ask(p, {
-    message: 'Organization that runs the server',
-    default: DEFAULTS.serverOrg,
-    parse: parseOrg,
-    preset: pre.serverOrg,
-    flag: '--server-org',
-  })
-  return { name, org, hostNames, fedLearnPort, adminPort }
+  return { fedLearnPort, adminPort }
 }
