@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { ExitCode, ProvisionError } from '../errors.js'
 
@@ -15,13 +16,9 @@ interface LockInfo {
 export function acquireLock(path: string, now: Date): () => void {
   const info: LockInfo = { pid: process.pid, host: hostname(), since: now.toISOString() }
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(path, `${JSON.stringify(info)}\n`, { flag: 'wx', mode: 0o600 })
-      return () => releaseLock(path)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    }
-    const holder = readLock(path)
+    if (createLock(path, `${JSON.stringify(info)}\n`)) return () => releaseLock(path)
+    const raw = readRaw(path)
+    const holder = raw === undefined ? undefined : parseLock(raw)
     if (holder && holder.host === info.host && isRunning(holder.pid)) {
       throw new ProvisionError(
         'workspace-locked',
@@ -42,16 +39,80 @@ export function acquireLock(path: string, now: Date): () => void {
         },
       )
     }
-    rmSync(path, { force: true }) // stale: its process is gone
+    if (raw !== undefined) breakStale(path, raw) // stale: its process is gone
   }
   throw new ProvisionError('workspace-locked', `could not take the workspace lock ${path}`, {
     exitCode: ExitCode.conflict,
   })
 }
 
-function readLock(path: string): LockInfo | undefined {
+/**
+ * Creates the lock file with its whole content at once (written aside, then hard-linked into place), so
+ * that another process never reads a half-written lock and takes it for a stale one.
+ */
+function createLock(path: string, text: string): boolean {
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+  writeFileSync(aside, text, { flag: 'wx', mode: 0o600 })
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>
+    linkSync(aside, path)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error
+    return createPlain(path, text) // a file system without hard links
+  } finally {
+    rmSync(aside, { force: true })
+  }
+}
+
+function createPlain(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text, { flag: 'wx', mode: 0o600 })
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    return false
+  }
+}
+
+/**
+ * Removes a stale lock whose content was `raw`. It is first moved aside (only one process can move it);
+ * when what was moved is not that stale lock (another process took it over meanwhile), it is put back.
+ */
+function breakStale(path: string, raw: string): void {
+  const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`
+  try {
+    renameSync(path, aside)
+  } catch {
+    return // already gone: try again
+  }
+  if (readRaw(aside) !== raw) {
+    try {
+      linkSync(aside, path)
+    } catch {
+      // a third process holds a new lock already; the next attempt reports it
+    }
+  }
+  rmSync(aside, { force: true })
+}
+
+function readRaw(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+function readLock(path: string): LockInfo | undefined {
+  const raw = readRaw(path)
+  return raw === undefined ? undefined : parseLock(raw)
+}
+
+function parseLock(raw: string): LockInfo | undefined {
+  try {
+    const parsed = JSON.parse(raw) as Partial<LockInfo>
     return typeof parsed.pid === 'number'
       ? { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? '?') }
       : undefined
