@@ -30,7 +30,16 @@ describe('runInit', () => {
   it('Enter through: writes a commented project.yml that loads, then provisions it', async () => {
     const calls: [string, string][] = []
     const p = scriptedPrompter([])
-    const code = await runInit({}, { prompter: p, provisionFile: async (f, w) => (calls.push([f, w]), 0) })
+    const code = await runInit(
+      {},
+      {
+        prompter: p,
+        provisionFile: async (f, w) => {
+          calls.push([f, w])
+          return 0
+        },
+      },
+    )
     expect(code).toBe(0)
     expect(readdirSync(dir)).toEqual(['project.yml'])
     const text = readFileSync('project.yml', 'utf8')

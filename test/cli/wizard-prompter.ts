@@ -32,7 +32,7 @@ export function scriptedPrompter(script: Step[], interactive = true): ScriptedPr
     asked.push(message)
     if (asked.length > 500) throw new Error(`the wizard keeps asking: ${message}`)
     const next = steps[0]
-    if (!next || !next[0].test(message)) return ENTER
+    if (next === undefined || !next[0].test(message)) return ENTER
     steps.shift()
     if (next[1] === CANCEL) throw new PromptCancelled('cancelled')
     return next[1]

@@ -1,5 +1,5 @@
 import type { Prompter } from '../prompts.js'
-import { ask, choose } from './ask.js'
+import { ask } from './ask.js'
 import { orgFor, parseCount, parseName, parseOrg, parseOrgs, parsePattern, splitList } from './parse.js'
 import { DEFAULTS, type InitPreset } from './settings.js'
 
