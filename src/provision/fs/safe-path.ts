@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from 'node:path'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 
 /**
  * Joins `parts` under `root` and refuses any result outside `root` (a second line of defence behind the
@@ -11,7 +11,7 @@ export function resolveInside(root: string, ...parts: string[]): string {
   const base = resolve(root)
   const target = resolve(base, ...parts)
   const rel = relative(base, target)
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new Error(`refusing to write outside ${base}: ${parts.join('/')}`)
   }
   return target

@@ -15,6 +15,11 @@ const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$/i
 /** X.509 limits a common name to 64 characters; the name is the certificate CN and the folder name. */
 export const MAX_NAME_LENGTH = 64
 
+/** True for names Windows reserves for devices (CON, NUL, COM1, LPT1.txt, ...). */
+export function isWindowsReserved(name: string): boolean {
+  return WINDOWS_RESERVED.test(name)
+}
+
 export const KNOWN_ROLES = ['project_admin', 'org_admin', 'lead', 'member'] as const
 
 export function isIpAddress(value: string): boolean {

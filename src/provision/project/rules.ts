@@ -1,6 +1,7 @@
 import { findBuilder, knownBuilderNames } from '../builders/registry.js'
 import {
   isHostOrIp,
+  isWindowsReserved,
   KNOWN_ROLES,
   orgProblem,
   participantNameProblem,
@@ -41,6 +42,11 @@ export function checkRules(file: Partial<ProjectFile>, entries: IndexedEntry[]):
     problem(
       ['name'],
       `expected a project name of letters, digits, '_', '.' and '-' (1-64 characters, not starting with '.' or '-'), got ${JSON.stringify(file.name.slice(0, 80))}`,
+    )
+  } else if (typeof file.name === 'string' && isWindowsReserved(file.name)) {
+    problem(
+      ['name'],
+      `${JSON.stringify(file.name)} is a device name reserved on Windows; choose another project name`,
     )
   }
   if (Array.isArray(file.participants) && file.participants.length > MAX_PARTICIPANTS) {

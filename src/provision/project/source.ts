@@ -1,13 +1,20 @@
-import { type Document, isMap, isSeq, type LineCounter, type Node } from 'yaml'
+import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml'
 
 export type KeyPath = readonly (string | number)[]
 
+/** How deep a YAML error's key path goes (a file nested thousands deep must not print thousands of keys). */
+const MAX_ERROR_PATH_DEPTH = 16
+
 /** `participants[2].name` */
+/** Keys written as `.key`; any other key is quoted: `["a key"]`. */
+const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/
+
 export function formatPath(path: KeyPath): string {
   if (path.length === 0) return '(top level)'
   let out = ''
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`
+    else if (!SIMPLE_KEY.test(part)) out += `[${JSON.stringify(part)}]`
     else out += out === '' ? part : `.${part}`
   }
   return out
@@ -44,7 +51,7 @@ export class SourceMap {
   pathAt(offset: number): KeyPath {
     const path: (string | number)[] = []
     let node: unknown = this.doc?.contents
-    while (isMap(node) || isSeq(node)) {
+    while ((isMap(node) || isSeq(node)) && path.length < MAX_ERROR_PATH_DEPTH) {
       if (isSeq(node)) {
         const index = node.items.findIndex((item) => covers(item, offset))
         if (index < 0) break
@@ -87,7 +94,8 @@ function covers(node: unknown, offset: number): boolean {
   return range !== undefined && range !== null && range[0] <= offset && offset < range[1]
 }
 
+/** The text of a scalar key; undefined for a missing key or a collection used as a key (`[a]: x`). */
 function keyText(key: unknown): string | undefined {
-  if (key && typeof key === 'object' && 'value' in key) return String((key as { value: unknown }).value)
-  return key === null || key === undefined ? undefined : String(key)
+  if (isScalar(key)) return String(key.value)
+  return key === null || key === undefined || typeof key === 'object' ? undefined : String(key)
 }
