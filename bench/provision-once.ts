@@ -27,9 +27,23 @@ const start = performance.now()
 try {
   const project = loadProject(projectYaml(clients), 'bench.yml')
   const loaded = performance.now()
-  await provision({ project, workspace, options: { zip }, onEvent: (e) => marks.push({ at: performance.now(), e }) })
+  await provision({
+    project,
+    workspace,
+    options: { zip },
+    onEvent: (e) => marks.push({ at: performance.now(), e }),
+  })
   const end = performance.now()
-  console.log(JSON.stringify({ clients, participants: project.participants.length, load: loaded - start, wall: end - start, stages: stages(loaded, end), rssMiB: process.resourceUsage().maxRSS / 1024 }))
+  console.log(
+    JSON.stringify({
+      clients,
+      participants: project.participants.length,
+      load: loaded - start,
+      wall: end - start,
+      stages: stages(loaded, end),
+      rssMiB: process.resourceUsage().maxRSS / 1024,
+    }),
+  )
 } finally {
   rmSync(workspace, { recursive: true, force: true })
 }
@@ -44,6 +58,11 @@ function stages(from: number, end: number): Record<string, number> {
   })
   const keys = marks.filter((m) => m.e.type === 'key-generated')
   out['keys (overlaps)'] = keys.length > 0 ? keys[keys.length - 1]!.at - from : 0
-  out['init+commit'] = end - from - Object.entries(out).filter(([k]) => !k.startsWith('keys')).reduce((a, [, v]) => a + v, 0)
+  out['init+commit'] =
+    end -
+    from -
+    Object.entries(out)
+      .filter(([k]) => !k.startsWith('keys'))
+      .reduce((a, [, v]) => a + v, 0)
   return out
 }

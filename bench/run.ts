@@ -18,23 +18,37 @@ interface Run {
 }
 
 function runOnce(clients: number, extra: string[] = []): Run {
-  const out = execFileSync(tsx, [new URL('./provision-once.ts', import.meta.url).pathname, String(clients), ...extra], { encoding: 'utf8' })
+  const out = execFileSync(
+    tsx,
+    [new URL('./provision-once.ts', import.meta.url).pathname, String(clients), ...extra],
+    { encoding: 'utf8' },
+  )
   return JSON.parse(out.trim().split('\n').pop()!) as Run
 }
 
 console.log(`fedforge provisioning benchmark — ${cpus().length} cores, Node ${process.version}`)
-console.log('clients | participants | wall s | participants/s | peak RSS MiB | stages (ms; keys overlap the others)')
+console.log(
+  'clients | participants | wall s | participants/s | peak RSS MiB | stages (ms; keys overlap the others)',
+)
 for (const n of sizes) {
   const runs = [runOnce(n), runOnce(n)]
   const best = runs.reduce((a, b) => (a.wall < b.wall ? a : b))
-  const stageText = Object.entries(best.stages).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
-  console.log(`${n} | ${best.participants} | ${(best.wall / 1000).toFixed(2)} | ${(best.participants / (best.wall / 1000)).toFixed(1)} | ${best.rssMiB.toFixed(0)} | ${stageText}`)
+  const stageText = Object.entries(best.stages)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ')
+  console.log(
+    `${n} | ${best.participants} | ${(best.wall / 1000).toFixed(2)} | ${(best.participants / (best.wall / 1000)).toFixed(1)} | ${best.rssMiB.toFixed(0)} | ${stageText}`,
+  )
   if (n === 100) {
-    console.log(`  vs NVFlare's own provisioning of the same project (${NVFLARE_100} s measured on this machine kind): ${(best.wall / 1000 / NVFLARE_100).toFixed(2)}x`)
+    console.log(
+      `  vs NVFlare's own provisioning of the same project (${NVFLARE_100} s measured on this machine kind): ${(best.wall / 1000 / NVFLARE_100).toFixed(2)}x`,
+    )
   }
 }
 const zipRun = runOnce(sizes[0]!, ['--zip'])
-console.log(`with --zip, ${zipRun.clients} clients: wall ${(zipRun.wall / 1000).toFixed(2)} s, zip stage ${(zipRun.stages['package'] ?? zipRun.stages['zip'] ?? 0).toFixed(0)} ms`)
+console.log(
+  `with --zip, ${zipRun.clients} clients: wall ${(zipRun.wall / 1000).toFixed(2)} s, zip stage ${(zipRun.stages['package'] ?? zipRun.stages['zip'] ?? 0).toFixed(0)} ms`,
+)
 
 for (const script of ['keys.ts', 'he.ts']) {
   const path = new URL(`./${script}`, import.meta.url).pathname

@@ -1,2 +1,2 @@
-export { ExitCode, ProvisionError, isProvisionError } from './errors.js'
+export { ExitCode, isProvisionError, ProvisionError } from './errors.js'
 export * from './recipe/index.js'

@@ -45,5 +45,12 @@ function reportError(error: unknown): number {
   return 70
 }
 
+// A closed pipe (`provision ... | head`) must not crash a run half-way: output is best effort.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+}
+
 const code = await main(process.argv.slice(2))
 process.exitCode = code

@@ -22,8 +22,6 @@ export const Layout = {
   serverKey: 'server.key',
   clientCert: 'client.crt',
   clientKey: 'client.key',
-  relayCert: 'relay.crt',
-  relayKey: 'relay.key',
   serverContext: 'server_context.tenseal',
   clientContext: 'client_context.tenseal',
   studyRegistry: 'study_registry.json',

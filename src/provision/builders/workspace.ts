@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BuilderFactory } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
@@ -13,7 +13,12 @@ export function kitFolders(p: Participant): string[] {
 function buildWorkspace(ctx: ProvisionContext): void {
   for (const p of ctx.project.participants) {
     const dir = ctx.kitDir(p)
-    for (const folder of kitFolders(p)) mkdirSync(join(dir, folder), { recursive: true, mode: FileMode.dir })
+    for (const folder of kitFolders(p)) {
+      // startup/ holds the private key (and a client's HE secret key): owner only, like state/.
+      const mode = folder === Layout.startup ? FileMode.secretDir : FileMode.dir
+      mkdirSync(join(dir, folder), { recursive: true, mode })
+      chmodSync(join(dir, folder), mode)
+    }
   }
 }
 
