@@ -7,8 +7,8 @@ import { createContext, type ProvisionContext, type ProvisionOptions } from '../
 import type { ProvisionEvent } from '../../src/provision/events.js'
 import type { ClientParticipant, Project, ServerParticipant } from '../../src/provision/project/types.js'
 
-/** The real TenSEAL files: `<repo>/../shared/reference/tenseal/` (CI has shared/ beside the checkout). */
-export const referenceDir = fileURLToPath(new URL('../../../shared/reference/tenseal/', import.meta.url))
+/** The real TenSEAL files (test/fixtures/reference/tenseal, copied from ../shared/reference/tenseal). */
+export const referenceDir = fileURLToPath(new URL('../fixtures/reference/tenseal/', import.meta.url))
 
 export function readReference(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(referenceDir, name)))

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 
 /** The repository root (tests never write here). */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url))
-/** `../shared/reference` beside the checkout: real NVFlare and TenSEAL samples. */
-export const REFERENCE = join(REPO, '..', 'shared', 'reference')
+/** Real NVFlare and TenSEAL samples (copied from ../shared/reference so that any clean clone has them). */
+export const REFERENCE = join(REPO, 'test', 'fixtures', 'reference')
 /** The built command (`npm ci` builds it through the prepare script). */
 export const BIN = join(REPO, 'bin', 'provision.js')

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/recipe/', import.meta.url))
 export const CLIENT_PY = join(FIXTURES, 'client.py')
-export const SAMPLE = '/work/shared/reference/nvflare-sample/recipe-export-fedavg_he'
+export const SAMPLE = fileURLToPath(
+  new URL('../fixtures/reference/nvflare-sample/recipe-export-fedavg_he', import.meta.url),
+)
 
 /** A temp dir per test; call the returned cleanup in afterEach. */
 export function tempDirs(): { make(prefix?: string): string; cleanup(): void } {
