@@ -1,7 +1,7 @@
 import type { ProvisionContext } from '../context.js'
 import { FileMode, Layout } from '../layout.js'
 import { relaysByDepth } from '../project/hierarchy.js'
-import type { Participant } from '../project/types.js'
+import type { Participant, Project } from '../project/types.js'
 import { renderTemplate } from '../templates.js'
 import { type StaticArgs, serverTarget } from './kit-configs.js'
 
@@ -62,57 +62,40 @@ export function writeLocalDefaults(ctx: ProvisionContext, p: Participant, args: 
   }
 }
 
+/** readme.txt of a kit (for admins inside startup/, as NVFlare places it). */
 export function writeReadme(ctx: ProvisionContext, p: Participant): void {
   const { project } = ctx
   const he = project.builders.some((b) => b.id === 'he')
   const base = { name: p.name, org: p.org, project: project.name }
+  const file =
+    p.type === 'admin' ? `${p.name}/${Layout.startup}/${Layout.readme}` : `${p.name}/${Layout.readme}`
+  ctx.writeFile(file, renderTemplate(`readme-${p.type}.txt`, { ...base, ...readmeValues(project, p, he) }))
+}
+
+function readmeValues(project: Project, p: Participant, he: boolean): Record<string, string | number> {
   switch (p.type) {
     case 'server':
-      ctx.writeFile(
-        `${p.name}/${Layout.readme}`,
-        renderTemplate('readme-server.txt', {
-          ...base,
-          port: p.fedLearnPort,
-          host: p.defaultHost,
-          he_line: he ? `, ${Layout.serverContext} (HE, no secret key)` : '',
-        }),
-      )
-      return
+      return {
+        port: p.fedLearnPort,
+        host: p.defaultHost,
+        he_line: he ? `, ${Layout.serverContext} (HE, no secret key)` : '',
+      }
     case 'client': {
       const t = serverTarget(project, p, project.server.fedLearnPort)
-      ctx.writeFile(
-        `${p.name}/${Layout.readme}`,
-        renderTemplate('readme-client.txt', {
-          ...base,
-          target: p.relay ? `relay ${p.relay}` : `${t.host}:${t.port}`,
-          he_line: he ? `, ${Layout.clientContext} (HE)` : '',
-          he_secret: he ? ` and ${Layout.clientContext} (it holds the federation's HE secret key)` : '',
-        }),
-      )
-      return
+      return {
+        target: p.relay ? `relay ${p.relay}` : `${t.host}:${t.port}`,
+        he_line: he ? `, ${Layout.clientContext} (HE)` : '',
+        he_secret: he ? ` and ${Layout.clientContext} (it holds the federation's HE secret key)` : '',
+      }
     }
     case 'admin': {
       const t = serverTarget(project, p, project.server.adminPort)
-      ctx.writeFile(
-        `${p.name}/${Layout.startup}/${Layout.readme}`,
-        renderTemplate('readme-admin.txt', {
-          ...base,
-          role: p.role,
-          target: `${t.host}:${t.port}`,
-        }),
-      )
-      return
+      return { role: p.role, target: `${t.host}:${t.port}` }
     }
-    case 'relay':
-      ctx.writeFile(
-        `${p.name}/${Layout.readme}`,
-        renderTemplate('readme-relay.txt', {
-          ...base,
-          listen: p.listeningHost
-            ? `${p.listeningHost.host}:${p.listeningHost.port ?? 'default port'}`
-            : 'not set',
-        }),
-      )
+    case 'relay': {
+      const lh = p.listeningHost
+      return { listen: lh ? `${lh.host}:${lh.port ?? 'default port'}` : 'not set' }
+    }
   }
 }
 
