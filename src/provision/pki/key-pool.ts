@@ -22,8 +22,8 @@ interface Slot {
 
 /**
  * RSA-2048 keys made by worker threads, one key at a time per worker, so every core is busy while the main
- * thread writes files. Each key is assembled from two primes of OpenSSL's `generatePrime(1024)` (about
- * 3x faster than `generateKeyPair('rsa', 2048)` in Node 20); see rsa-keygen.mjs for the checks.
+ * thread writes files. Each key is assembled from two random probable primes (prime-search.mjs; about 5x
+ * faster than `generateKeyPair('rsa', 2048)` in Node 20); see rsa-keygen.mjs for why that is sound.
  * Workers are ref'd only while a request is in flight, so an idle pool never keeps the process alive.
  */
 export class KeyPool implements KeySource {

@@ -1,0 +1,11 @@
+/** Types of prime-search.mjs (plain ESM so that the key-generation worker runs from src/ and dist/ alike). */
+export declare const ROUNDS: number
+export declare function isProbablePrime(
+  n: bigint,
+  rounds: number,
+  randomBytes: (size: number) => Uint8Array,
+): boolean
+export declare function randomProbablePrime(
+  bits: number,
+  options?: { randomBytes?: (size: number) => Uint8Array },
+): bigint

@@ -1,0 +1,58 @@
+import { checkPrimeSync, createHash, generatePrimeSync, randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { isProbablePrime, randomProbablePrime } from '../../../src/provision/pki/prime-search.mjs'
+
+/** A deterministic byte stream (SHA-256 in counter mode) so that a run can be repeated. */
+function seededBytes(seed: string): (size: number) => Uint8Array {
+  let counter = 0
+  return (size) => {
+    const out = Buffer.alloc(size)
+    for (let at = 0; at < size; at += 32) {
+      createHash('sha256').update(`${seed}:${counter++}`).digest().copy(out, at)
+    }
+    return out
+  }
+}
+
+describe('random probable primes', () => {
+  it('are 1024-bit primes with both top bits set, confirmed by OpenSSL with 64 rounds', () => {
+    for (let i = 0; i < 12; i++) {
+      const p = randomProbablePrime(1024)
+      expect(p.toString(2)).toMatch(/^11[01]{1021}1$/)
+      expect(checkPrimeSync(p, { checks: 64 })).toBe(true)
+    }
+  })
+
+  it('come from the random source: the same bytes give the same prime, other bytes another', () => {
+    const a = randomProbablePrime(1024, { randomBytes: seededBytes('a') })
+    expect(randomProbablePrime(1024, { randomBytes: seededBytes('a') })).toBe(a)
+    expect(randomProbablePrime(1024, { randomBytes: seededBytes('b') })).not.toBe(a)
+  })
+
+  it('Miller-Rabin rejects products of two primes and accepts OpenSSL primes', () => {
+    for (let i = 0; i < 10; i++) {
+      const p = generatePrimeSync(512, { bigint: true })
+      const q = generatePrimeSync(512, { bigint: true })
+      expect(isProbablePrime(p * q, 8, randomBytes)).toBe(false)
+      const r = generatePrimeSync(1024, { bigint: true })
+      expect(isProbablePrime(r, 8, randomBytes)).toBe(true)
+      expect(isProbablePrime(r * 3n, 8, randomBytes)).toBe(false)
+    }
+  })
+
+  it('rejects strong pseudoprimes to base 2 and Carmichael numbers (random bases catch them)', () => {
+    // 2047 and 3215031751 pass a base-2 round; 561 and Chernick's (6k+1)(12k+1)(18k+1) pass every Fermat test.
+    for (const n of [561n, 2047n, 1373653n, 3215031751n, 2152302898747n, 3474749660383n]) {
+      expect(isProbablePrime(n, 8, randomBytes), String(n)).toBe(false)
+    }
+    let k = (1n << 40n) + 12345n
+    for (;;) {
+      const [a, b, c] = [6n * k + 1n, 12n * k + 1n, 18n * k + 1n]
+      if (checkPrimeSync(a) && checkPrimeSync(b) && checkPrimeSync(c)) {
+        expect(isProbablePrime(a * b * c, 8, randomBytes)).toBe(false)
+        return
+      }
+      k += 1n
+    }
+  })
+})
