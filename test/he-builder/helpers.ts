@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import protobuf from 'protobufjs'
-import { createContext, type ProvisionContext, type ProvisionOptions } from '../../src/provision/context.js'
+import type { ProvisionContext, ProvisionOptions } from '../../src/provision/context.js'
 import type { ProvisionEvent } from '../../src/provision/events.js'
-import type { ClientParticipant, Project, ServerParticipant } from '../../src/provision/project/types.js'
+import type { Project } from '../../src/provision/project/types.js'
+import { admin, client, makeContext, makeProject, server } from '../helpers/project-fixtures.js'
 
 /** The real TenSEAL files (test/fixtures/reference/tenseal, copied from ../shared/reference/tenseal). */
 export const referenceDir = fileURLToPath(new URL('../fixtures/reference/tenseal/', import.meta.url))
@@ -54,51 +55,14 @@ export class TempDirs {
 }
 
 export function heProject(clientNames: string[]): Project {
-  const server: ServerParticipant = {
-    type: 'server',
-    name: 'server1',
-    org: 'nvidia',
-    props: {},
-    fedLearnPort: 8002,
-    adminPort: 8003,
-    defaultHost: 'server1',
-    hostNames: [],
-    connectionSecurity: 'mtls',
-  }
-  // `as`: the participant types are still growing fields; a test needs only these.
-  const clients = clientNames.map((name) => ({
-    type: 'client',
-    name,
-    org: 'nvidia',
-    props: {},
-    numOfGpus: 0,
-    memPerGpuInGiB: 0,
-    listeningHost: undefined,
-    connectTo: undefined,
-    parent: undefined,
-    relay: undefined,
-    allowLogStreaming: undefined,
-  })) as ClientParticipant[]
-  const admin = {
-    type: 'admin' as const,
-    name: 'admin@nvidia.com',
-    org: 'nvidia',
-    props: {},
-    role: 'project_admin',
-  }
-  return {
-    apiVersion: 3,
-    name: 'he_project',
-    description: '',
-    participants: [server, ...clients, admin],
-    server,
-    clients,
-    admins: [admin],
-    relays: [],
-    builders: [],
-    studies: [],
-    warnings: [],
-  }
+  return makeProject(
+    [
+      server({ adminPort: 8003, hostNames: [] }),
+      ...clientNames.map((name) => client(name)),
+      admin('admin@nvidia.com', 'project_admin'),
+    ],
+    'he_project',
+  )
 }
 
 /** Top-level field numbers of a protobuf message, read with the raw wire reader. */
@@ -120,17 +84,5 @@ export interface TestRun {
 
 /** A context over `<root>/he_project` with wip/ and state/, as the provisioner would make it. */
 export function heContext(root: string, project: Project, options: Partial<ProvisionOptions> = {}): TestRun {
-  const projectDir = join(root, project.name)
-  const events: ProvisionEvent[] = []
-  const ctx = createContext({
-    project,
-    options: { genScripts: false, zip: false, rotateHeKey: false, ...options },
-    projectDir,
-    stateDir: join(projectDir, 'state'),
-    wipDir: join(projectDir, 'wip'),
-    prodDir: join(projectDir, 'prod_00'),
-    now: () => new Date('2025-01-01T00:00:00Z'),
-    onEvent: (event) => events.push(event),
-  })
-  return { ctx, events }
+  return makeContext(project, root, new Date('2025-01-01T00:00:00Z'), options)
 }

@@ -2,18 +2,9 @@ import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createContext, type ProvisionContext } from '../../src/provision/context.js'
-import type { ProvisionEvent } from '../../src/provision/events.js'
 import type { KeySource } from '../../src/provision/pki/key-pool.js'
 import { generateRsaKeyPem } from '../../src/provision/pki/rsa-keygen.mjs'
-import type {
-  AdminParticipant,
-  ClientParticipant,
-  Participant,
-  Project,
-  RelayParticipant,
-  ServerParticipant,
-} from '../../src/provision/project/types.js'
+import { admin, client, makeContext, makeProject, relay, server } from './project-fixtures.js'
 
 /** A temp dir per test; call the returned cleanup in afterEach. */
 export function makeTempDir(prefix = 'fedforge-pki-'): { dir: string; cleanup: () => void } {
@@ -39,88 +30,7 @@ export function fixtureKeySource(offset = 0): KeySource {
   }
 }
 
-export const server = (over: Partial<ServerParticipant> = {}): ServerParticipant =>
-  ({
-    name: 'server1',
-    type: 'server',
-    org: 'nvidia',
-    props: {},
-    fedLearnPort: 8002,
-    adminPort: 8002,
-    defaultHost: 'server1',
-    hostNames: ['server1.example.com', '10.1.2.3'],
-    connectionSecurity: 'mtls',
-    ...over,
-  }) as ServerParticipant
-
-export const client = (name: string, over: Partial<ClientParticipant> = {}): ClientParticipant =>
-  ({
-    name,
-    type: 'client',
-    org: 'nvidia',
-    props: {},
-    numOfGpus: 0,
-    memPerGpuInGiB: 0,
-    listeningHost: undefined,
-    connectTo: undefined,
-    parent: undefined,
-    allowLogStreaming: undefined,
-    ...over,
-  }) as ClientParticipant
-
-export const admin = (name: string, role: string, org = 'nvidia'): AdminParticipant =>
-  ({ name, type: 'admin', org, props: {}, role }) as AdminParticipant
-
-export const relay = (name: string, over: Partial<RelayParticipant> = {}): RelayParticipant =>
-  ({
-    name,
-    type: 'relay',
-    org: 'nvidia',
-    props: {},
-    listeningHost: undefined,
-    connectTo: undefined,
-    parent: undefined,
-    ...over,
-  }) as RelayParticipant
-
-/** A project from participants (first server is the server). */
-export function makeProject(participants: Participant[], name = 'example_project'): Project {
-  const srv = participants.find((p): p is ServerParticipant => p.type === 'server') ?? server()
-  return {
-    apiVersion: 3,
-    name,
-    description: '',
-    participants,
-    server: srv,
-    clients: participants.filter((p): p is ClientParticipant => p.type === 'client'),
-    admins: participants.filter((p): p is AdminParticipant => p.type === 'admin'),
-    relays: participants.filter((p): p is RelayParticipant => p.type === 'relay'),
-    builders: [],
-    studies: [],
-    warnings: [],
-  }
-}
-
-/** A context on `<dir>/<project>/` with wip/ and state/, collecting events. */
-export function makeContext(
-  project: Project,
-  dir: string,
-  now: Date,
-): { ctx: ProvisionContext; events: ProvisionEvent[] } {
-  const events: ProvisionEvent[] = []
-  const projectDir = join(dir, project.name)
-  const ctx = createContext({
-    project,
-    options: { genScripts: false, zip: false, rotateHeKey: false },
-    projectDir,
-    stateDir: join(projectDir, 'state'),
-    wipDir: join(projectDir, 'wip'),
-    prodDir: join(projectDir, 'prod_00'),
-    now: () => now,
-    onEvent: (e) => events.push(e),
-  })
-  return { ctx, events }
-}
+export { admin, client, makeContext, makeProject, relay, server }
 
 /** Issuer-verified chain check with Node's X509Certificate. */
 export function chainsTo(certPem: string, rootPem: string): boolean {

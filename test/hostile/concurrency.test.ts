@@ -6,25 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { ProvisionError } from '../../src/errors.js'
 import { acquireLock } from '../../src/provision/lock.js'
 import { verifyKit } from '../../src/provision/verify/verify-kit.js'
+import { smallProjectYaml } from '../helpers/projects.js'
 import { collect, ensureBuilt, runBin, startBin, useTempDir } from './helpers.js'
 
-const PROJECT = `api_version: 3
-name: busy
-participants:
-  - name: server.example.com
-    type: server
-    org: nvidia
-  - name: site-1
-    type: client
-    org: org_a
-  - name: site-2
-    type: client
-    org: org_a
-  - name: admin@example.com
-    type: admin
-    org: nvidia
-    role: project_admin
-`
+const PROJECT = smallProjectYaml('busy', { clients: 2 })
 
 /** The pid of a process that has exited (so no process has it, for a while). */
 function deadPid(): number {

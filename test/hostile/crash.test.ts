@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { verifyKit } from '../../src/provision/verify/verify-kit.js'
+import { smallProjectYaml } from '../helpers/projects.js'
 import { collect, ensureBuilt, startBin, useTempDir } from './helpers.js'
 
 /**
@@ -11,26 +12,7 @@ import { collect, ensureBuilt, startBin, useTempDir } from './helpers.js'
  * key is never replaced; finally a run completes and reuses the state.
  */
 
-const PROJECT = `api_version: 3
-name: crashy
-participants:
-  - name: server.example.com
-    type: server
-    org: nvidia
-  - name: site-1
-    type: client
-    org: org_a
-  - name: admin@example.com
-    type: admin
-    org: nvidia
-    role: project_admin
-builders:
-  - path: workspace
-  - path: static
-  - path: cert
-  - path: he
-  - path: signature
-`
+const PROJECT = smallProjectYaml('crashy', { builders: ['workspace', 'static', 'cert', 'he', 'signature'] })
 const BASE_KITS = ['admin@example.com', 'server.example.com', 'site-1']
 
 /** mulberry32: a small seeded generator, so a failure replays. */

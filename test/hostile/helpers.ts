@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach } from 'vitest'
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url))
 export const BIN = join(REPO, 'bin', 'provision.js')
@@ -91,19 +90,7 @@ export async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promi
   return results
 }
 
-/** A fresh temp dir per call, all removed after each test. */
-export function useTempDir(prefix = 'fedforge-hostile-'): () => string {
-  let dirs: string[] = []
-  afterEach(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-    dirs = []
-  })
-  return () => {
-    const dir = mkdtempSync(join(tmpdir(), prefix))
-    dirs.push(dir)
-    return dir
-  }
-}
+export { useTempDir } from '../helpers/temp.js'
 
 /** Sorted `path size mode` lines of every entry under `root` (empty when it does not exist). */
 export function snapshot(root: string): string[] {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyKit } from '../../src/provision/verify/verify-kit.js'
+import { smallProjectYaml } from '../helpers/projects.js'
 import { ensureBuilt, runBin } from './helpers.js'
 
 /**
@@ -10,20 +11,7 @@ import { ensureBuilt, runBin } from './helpers.js'
  * a swapped rootCA.pem, a certificate from another project's root, an expired certificate.
  */
 
-const project = (name: string) => `api_version: 3
-name: ${name}
-participants:
-  - name: server.example.com
-    type: server
-    org: nvidia
-  - name: site-1
-    type: client
-    org: org_a
-  - name: admin@example.com
-    type: admin
-    org: nvidia
-    role: project_admin
-`
+const project = (name: string) => smallProjectYaml(name)
 
 describe('provision verify detects tampering', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fedforge-tamper-'))

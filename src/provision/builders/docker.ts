@@ -35,14 +35,22 @@ function parseDockerArgs(args: Readonly<Record<string, unknown>>): DockerArgs {
   return { baseImage, requirements: '' } // filled with nvflare (and tenseal) at build time
 }
 
+/** docker compose substitutes these from .env; they are not JavaScript templates. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a docker compose variable
+const WORKSPACE = '${WORKSPACE}'
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a docker compose variable
+const PYTHON = '${PYTHON_EXECUTABLE}'
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a docker compose variable
+const IMAGE = '${IMAGE_NAME}'
+
 function command(module: string, fedJson: string, extra: string[]): string[] {
   return [
-    '${PYTHON_EXECUTABLE}',
+    PYTHON,
     '-u',
     '-m',
     module,
     '-m',
-    '${WORKSPACE}',
+    WORKSPACE,
     '-s',
     fedJson,
     '--set',
@@ -56,9 +64,9 @@ function serverService(s: ServerParticipant) {
   const ports = [...new Set([s.fedLearnPort, s.adminPort])].map((p) => `${p}:${p}`)
   return {
     build: 'nvflare_compose',
-    image: '${IMAGE_NAME}',
+    image: IMAGE,
     container_name: s.name,
-    volumes: [`./${s.name}:\${WORKSPACE}`, 'nvflare_svc_persist:/tmp/nvflare/'],
+    volumes: [`./${s.name}:${WORKSPACE}`, 'nvflare_svc_persist:/tmp/nvflare/'],
     ports,
     command: command('nvflare.private.fed.app.server.server_train', Layout.fedServer, [`org=${s.org}`]),
   }
@@ -67,9 +75,9 @@ function serverService(s: ServerParticipant) {
 function clientService(c: ClientParticipant) {
   return {
     build: 'nvflare_compose',
-    image: '${IMAGE_NAME}',
+    image: IMAGE,
     container_name: c.name,
-    volumes: [`./${c.name}:\${WORKSPACE}`],
+    volumes: [`./${c.name}:${WORKSPACE}`],
     command: command('nvflare.private.fed.app.client.client_train', Layout.fedClient, [
       `uid=${c.name}`,
       `org=${c.org}`,

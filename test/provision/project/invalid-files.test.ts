@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { smallProjectYaml } from '../../helpers/projects.js'
 import { type BinResult, ensureBuilt, pool, runBin, STACK_LINE, snapshot } from '../../hostile/helpers.js'
 
 /**
@@ -10,20 +11,7 @@ import { type BinResult, ensureBuilt, pool, runBin, STACK_LINE, snapshot } from 
  */
 
 // Lines: 1 api_version, 2 name, 3 participants, 4-6 server, 7-9 site-1, 10-13 admin.
-const BASE = `api_version: 3
-name: demo
-participants:
-  - name: server.example.com
-    type: server
-    org: nvidia
-  - name: site-1
-    type: client
-    org: org_a
-  - name: admin@example.com
-    type: admin
-    org: nvidia
-    role: project_admin
-`
+const BASE = smallProjectYaml('demo')
 const SERVER_END = '    org: nvidia\n  - name: site-1'
 /** BASE with extra properties in the server entry (they start at line 7). */
 const serverWith = (props: string) => BASE.replace(SERVER_END, `    org: nvidia\n${props}\n  - name: site-1`)
