@@ -54,8 +54,6 @@ function describe(e: ProvisionEvent): string | undefined {
       return `warning: ${e.message}`
     case 'he-context':
       return undefined
-    case 'zip-written':
-      return `  zip ${e.file}  sha256 ${e.sha256}`
     default:
       return undefined
   }

@@ -6,6 +6,7 @@ export type ProvisionEvent =
   | { type: 'kit-written'; name: string; kind: string; dir: string }
   | { type: 'he-context'; file: string; secretKey: boolean }
   | { type: 'signed'; dir: string; files: number }
+  /** `file` is relative to the prod_NN folder. */
   | { type: 'zip-written'; name: string; file: string; sha256: string }
   | { type: 'warning'; message: string }
 

@@ -2,12 +2,13 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
+import type { ProvisionEvent } from '../../provision/events.js'
 import { loadProjectFile } from '../../provision/project/load.js'
 import { provision } from '../../provision/provisioner.js'
 import { readTemplate } from '../../provision/templates.js'
 import { createRenderer, renderMode } from '../render.js'
 import { action, err, out } from '../run.js'
-import { printSummary } from './summary.js'
+import { printSummary, type ZipLine } from './summary.js'
 
 export interface ProvisionFlags {
   projectFile?: string
@@ -58,6 +59,11 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
   const project = loadProjectFile(flags.projectFile, { addClients: flags.addClient, addUsers: flags.addUser })
   const mode = renderMode(flags.json ?? false)
   const renderer = createRenderer(mode)
+  const zips: ZipLine[] = []
+  const onEvent = (e: ProvisionEvent) => {
+    if (e.type === 'zip-written') zips.push({ name: e.name, file: e.file, sha256: e.sha256 })
+    renderer.onEvent(e)
+  }
   if (mode !== 'json') for (const w of project.warnings) err(`warning: ${w}`)
   try {
     const result = await provision({
@@ -68,10 +74,10 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
         zip: flags.zip ?? false,
         rotateHeKey: flags.rotateHeKey ?? false,
       },
-      onEvent: renderer.onEvent,
+      onEvent,
     })
     renderer.done()
-    printSummary(project, result, mode === 'json', project.warnings)
+    printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips })
     return ExitCode.ok
   } finally {
     renderer.done()

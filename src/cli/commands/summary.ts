@@ -1,29 +1,38 @@
+import { join } from 'node:path'
 import type { Project } from '../../provision/project/types.js'
 import type { ProvisionResult } from '../../provision/provisioner.js'
 import { out } from '../run.js'
 
+/** A zip written with --zip: `file` relative to prod_NN. */
+export interface ZipLine {
+  name: string
+  file: string
+  sha256: string
+}
+
+export interface SummaryOptions {
+  json: boolean
+  warnings: string[]
+  zips: ZipLine[]
+}
+
 /** The closing lines of a run: where the kits are and what to do next (or one JSON document). */
-export function printSummary(
-  project: Project,
-  result: ProvisionResult,
-  json: boolean,
-  warnings: string[],
-): void {
-  if (json) {
-    out(
-      JSON.stringify(
-        {
-          project: project.name,
-          projectDir: result.projectDir,
-          prodDir: result.prodDir,
-          kits: result.kits,
-          he: result.he ?? null,
-          warnings,
-        },
-        null,
-        2,
-      ),
-    )
+export function printSummary(project: Project, result: ProvisionResult, options: SummaryOptions): void {
+  const zips = [...options.zips]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((z) => ({ ...z, file: join(result.prodDir, z.file) }))
+  if (options.json) {
+    const { projectDir, prodDir, kits } = result
+    const doc = {
+      project: project.name,
+      projectDir,
+      prodDir,
+      kits,
+      he: result.he ?? null,
+      zips,
+      warnings: options.warnings,
+    }
+    out(JSON.stringify(doc, null, 2))
     return
   }
   const count = (type: string) => result.kits.filter((k) => k.type === type).length
@@ -33,15 +42,20 @@ export function printSummary(
   out(`  in ${result.prodDir}`)
   if (result.he) {
     const he = result.he
+    const key = he.reusedKey ? 'existing key reused' : 'new key'
     out(
-      `  HE: ${he.scheme}, N=${he.polyModulusDegree}, coeff_mod_bit_sizes [${he.coeffModBitSizes.join(', ')}], scale 2^${he.scaleBits}${he.reusedKey ? ' (existing key reused)' : ' (new key)'}`,
+      `  HE: ${he.scheme}, N=${he.polyModulusDegree}, coeff_mod_bit_sizes [${he.coeffModBitSizes.join(', ')}], scale 2^${he.scaleBits} (${key})`,
     )
   }
+  for (const z of zips) out(`  ${z.file}  sha256 ${z.sha256}`)
+  printNextSteps(project, result, zips.length > 0)
+}
+
+function printNextSteps(project: Project, result: ProvisionResult, zipped: boolean): void {
   out('Next:')
   out(`  1. Check a kit before you hand it over:  provision verify ${result.prodDir}/<kit>`)
-  out(
-    "  2. Give each site its own folder (only its own: a kit holds that site's private key), over a channel you trust.",
-  )
+  const what = zipped ? 'its own zip (and its SHA-256, by another channel)' : 'its own folder'
+  out(`  2. Give each site ${what}; a kit holds that site's private key, so use a channel you trust.`)
   out(
     `  3. Start the server first: ${project.server.name}/startup/start.sh; then each site runs its startup/start.sh.`,
   )

@@ -62,7 +62,8 @@ export async function zipKit(kitDir: string, kitName: string, date: Date): Promi
 async function zipOne(ctx: ProvisionContext, name: string): Promise<void> {
   const zip = await zipKit(ctx.kitDir(name), name, ctx.now())
   // A kit zip holds a private key, so it is as secret as the key.
-  const file = ctx.writeFile(`${name}.zip`, zip, FileMode.secret)
+  const file = `${name}.zip`
+  ctx.writeFile(file, zip, FileMode.secret)
   ctx.emit({ type: 'zip-written', name, file, sha256: createHash('sha256').update(zip).digest('hex') })
 }
 

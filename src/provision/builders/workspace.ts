@@ -13,6 +13,7 @@ export function kitFolders(p: Participant): string[] {
 function buildWorkspace(ctx: ProvisionContext): void {
   for (const p of ctx.project.participants) {
     const dir = ctx.kitDir(p)
+    mkdirSync(dir, { recursive: true, mode: FileMode.dir })
     for (const folder of kitFolders(p)) {
       // startup/ holds the private key (and a client's HE secret key): owner only, like state/.
       const mode = folder === Layout.startup ? FileMode.secretDir : FileMode.dir

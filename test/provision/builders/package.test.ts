@@ -29,9 +29,10 @@ describe('package builder (--zip)', () => {
     expect(zips.map((e) => e.name).sort()).toEqual(project.participants.map((p) => p.name).sort())
     for (const e of zips) {
       if (e.type !== 'zip-written') continue
-      expect(e.file).toBe(join(ctx.wipDir, `${e.name}.zip`))
-      expect(createHash('sha256').update(readFileSync(e.file)).digest('hex')).toBe(e.sha256)
-      expect(statSync(e.file).mode & 0o777).toBe(0o600)
+      expect(e.file).toBe(`${e.name}.zip`)
+      const file = join(ctx.wipDir, e.file)
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(e.sha256)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
     }
     if (!hasUnzip) return
     const listing = execFileSync('unzip', ['-Z', join(ctx.wipDir, 'site-1.zip')], { encoding: 'utf8' })
