@@ -76,6 +76,7 @@ export interface ContextInit {
 
 export function createContext(init: ContextInit): ProvisionContext {
   const staged = new Map<string, string | Uint8Array>()
+  const madeDirs = new Set<string>() // folders already made in wip/: one mkdir each, not one per file
   return {
     project: init.project,
     options: init.options,
@@ -88,7 +89,11 @@ export function createContext(init: ContextInit): ProvisionContext {
     kitDir: (p) => resolveInside(init.wipDir, typeof p === 'string' ? p : p.name),
     writeFile(relPath, data, mode = FileMode.file) {
       const target = resolveInside(init.wipDir, relPath)
-      mkdirSync(dirname(target), { recursive: true, mode: FileMode.dir })
+      const dir = dirname(target)
+      if (!madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true, mode: FileMode.dir })
+        madeDirs.add(dir)
+      }
       writeFileSync(target, data, { mode })
       chmodSync(target, mode)
       return target
