@@ -66,14 +66,17 @@ function startupFile(ctx: ProvisionContext, participant: Participant, fileName: 
  */
 export function createHeBuilder(args: Readonly<Record<string, unknown>>): Builder {
   const params = parseHeArgs(args)
-  let kept: KeptKey | undefined
+  let files: Awaited<ReturnType<typeof makeHeKeyFiles>> | undefined
   return {
     name: 'he',
+    // The contexts are made here, not in build(): initialize runs while the cert builder's key workers
+    // are busy, so the HE work overlaps key generation instead of following it.
     async initialize(ctx) {
-      kept = keyToUse(ctx, await readKeptKey(ctx), params)
+      const kept: KeptKey | undefined = keyToUse(ctx, await readKeptKey(ctx), params)
+      files = await makeHeKeyFiles(params, kept ? { existingClient: kept.bytes } : {})
     },
-    async build(ctx) {
-      const files = await makeHeKeyFiles(params, kept ? { existingClient: kept.bytes } : {})
+    build(ctx) {
+      if (!files) throw new Error('he builder: build() before initialize()')
       const server = ctx.project.server
       ctx.writeFile(startupFile(ctx, server, Layout.serverContext), files.server, FileMode.file)
       ctx.emit({
