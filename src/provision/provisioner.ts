@@ -5,7 +5,7 @@ import type { Builder } from './builder.js'
 import { createBuilders } from './builders/create.js'
 import { createContext, type HeSummary, type ProvisionContext, type ProvisionOptions } from './context.js'
 import type { EventSink } from './events.js'
-import { fsyncDir, writeFileAtomic } from './fs/atomic.js'
+import { fsyncDir, removeStaleTemps, writeFileAtomic } from './fs/atomic.js'
 import { resolveInside } from './fs/safe-path.js'
 import { FileMode, Layout, prodDirIndex, prodDirName } from './layout.js'
 import { acquireLock } from './lock.js'
@@ -42,6 +42,7 @@ export async function provision(req: ProvisionRequest): Promise<ProvisionResult>
   try {
     release = acquireLock(join(projectDir, Layout.lockFile), now())
     const ctx = newContext(req, options, projectDir, now)
+    removeStaleTemps(ctx.stateDir) // left by a run killed while it wrote state
     return await runInWip(ctx, builders)
   } catch (error) {
     release?.()

@@ -1,0 +1,72 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Builder } from '../../src/provision/builder.js'
+import { createContext } from '../../src/provision/context.js'
+import { loadProject } from '../../src/provision/project/load.js'
+import { provision, runLifecycle } from '../../src/provision/provisioner.js'
+import { smallProjectYaml } from '../helpers/projects.js'
+import { useTempDir } from '../helpers/temp.js'
+
+describe('the provisioner', () => {
+  const tempDir = useTempDir()
+
+  it('removes temp files that a killed run left in state/, and keeps the state', async () => {
+    const workspace = tempDir()
+    const project = loadProject(smallProjectYaml('tidy', { builders: ['workspace', 'static', 'cert'] }))
+    await provision({ project, workspace })
+    const state = join(workspace, 'tidy', 'state')
+    writeFileSync(join(state, '.0123456789ab.tmp'), 'half a state file')
+    writeFileSync(join(state, 'notes.txt'), 'not ours to remove')
+    await provision({ project, workspace })
+    expect(readdirSync(state).sort()).toEqual(['cert.json', 'notes.txt'])
+  })
+
+  it('a failing builder leaves no prod_NN, no wip/ and no state, and its error is the one thrown', async () => {
+    const workspace = tempDir()
+    const project = loadProject(
+      smallProjectYaml('failing', { builders: ['workspace', 'static', 'signature'] }),
+    )
+    await expect(provision({ project, workspace })).rejects.toThrow(/cert builder/)
+    expect(existsSync(join(workspace, 'failing'))).toBe(false)
+  })
+
+  it('runs initialize and build in order and finalize in reverse, even after a failure', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'wip'))
+    const calls: string[] = []
+    const builder = (name: string, fail = false): Builder => ({
+      name,
+      initialize: () => void calls.push(`init ${name}`),
+      build: () => {
+        calls.push(`build ${name}`)
+        if (fail) throw new Error(`${name} failed`)
+      },
+      finalize: () => void calls.push(`finalize ${name}`),
+    })
+    const project = loadProject(smallProjectYaml('order'))
+    const ctx = createContext({
+      project,
+      options: { genScripts: false, zip: false, rotateHeKey: false },
+      projectDir: dir,
+      stateDir: join(dir, 'state'),
+      wipDir: join(dir, 'wip'),
+      prodDir: join(dir, 'prod_00'),
+      now: () => new Date(),
+      onEvent: () => {},
+    })
+    await expect(runLifecycle([builder('a'), builder('b', true), builder('c')], ctx)).rejects.toThrow(
+      'b failed',
+    )
+    expect(calls).toEqual([
+      'init a',
+      'init b',
+      'init c',
+      'build a',
+      'build b',
+      'finalize c',
+      'finalize b',
+      'finalize a',
+    ])
+  })
+})
