@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isProvisionError, type ProvisionError } from '../../src/errors.js'
-import { createContext } from '../../src/provision/context.js'
 import { resolveInside } from '../../src/provision/fs/safe-path.js'
 import { loadProject } from '../../src/provision/project/load.js'
+import { makeContext } from '../helpers/project-fixtures.js'
 
 /** Issue 7, paths: no name reaches outside the workspace; validation first, the file writer second. */
 
@@ -99,16 +99,7 @@ describe('resolveInside and ctx.writeFile refuse paths outside, as a second line
     const dir = mkdtempSync(join(tmpdir(), 'fedforge-paths-'))
     dirs.push(dir)
     const project = loadProject(project0())
-    const ctx = createContext({
-      project,
-      options: { genScripts: false, zip: false, rotateHeKey: false },
-      projectDir: dir,
-      stateDir: join(dir, 'state'),
-      wipDir: join(dir, 'wip'),
-      prodDir: join(dir, 'prod_00'),
-      now: () => new Date(),
-      onEvent: () => {},
-    })
+    const { ctx } = makeContext(project, dir, new Date())
     expect(() => ctx.writeFile('../escaped.txt', 'x')).toThrow(/refusing/)
     expect(() => ctx.writeFile('/tmp/escaped.txt', 'x')).toThrow(/refusing/)
     expect(() => ctx.kitDir('../../x')).toThrow(/refusing/)

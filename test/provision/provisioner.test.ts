@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Builder } from '../../src/provision/builder.js'
-import { createContext } from '../../src/provision/context.js'
 import { loadProject } from '../../src/provision/project/load.js'
 import { provision, runLifecycle } from '../../src/provision/provisioner.js'
+import { makeContext } from '../helpers/project-fixtures.js'
 import { smallProjectYaml } from '../helpers/projects.js'
 import { useTempDir } from '../helpers/temp.js'
 
@@ -33,7 +33,6 @@ describe('the provisioner', () => {
 
   it('runs initialize and build in order and finalize in reverse, even after a failure', async () => {
     const dir = tempDir()
-    mkdirSync(join(dir, 'wip'))
     const calls: string[] = []
     const builder = (name: string, fail = false): Builder => ({
       name,
@@ -45,16 +44,7 @@ describe('the provisioner', () => {
       finalize: () => void calls.push(`finalize ${name}`),
     })
     const project = loadProject(smallProjectYaml('order'))
-    const ctx = createContext({
-      project,
-      options: { genScripts: false, zip: false, rotateHeKey: false },
-      projectDir: dir,
-      stateDir: join(dir, 'state'),
-      wipDir: join(dir, 'wip'),
-      prodDir: join(dir, 'prod_00'),
-      now: () => new Date(),
-      onEvent: () => {},
-    })
+    const { ctx } = makeContext(project, dir, new Date())
     await expect(runLifecycle([builder('a'), builder('b', true), builder('c')], ctx)).rejects.toThrow(
       'b failed',
     )

@@ -62,6 +62,32 @@ export async function signedBytes(dir: string, entry: { name: string; isDir: boo
   return entry.isDir ? Buffer.from(entry.name, 'utf8') : readFile(join(dir, entry.name))
 }
 
+/** How the entries of a signed folder compare with its signature.json, entry by entry in name order. */
+export interface SignedFolderComparison {
+  entries: { name: string; status: 'verified' | 'unsigned' | 'mismatch' }[]
+  /** Names signature.json lists that are no longer in the folder. */
+  missing: string[]
+}
+
+/** Checks every entry of `dir` against `doc` (its parsed signature.json) with the root public key. */
+export async function compareSignedFolder(
+  dir: string,
+  key: KeyObject,
+  doc: Record<string, unknown>,
+): Promise<SignedFolderComparison> {
+  const present = await signedEntries(dir)
+  const names = new Set(present.map((e) => e.name))
+  const entries = await Promise.all(
+    present.map(async (e) => {
+      const signature = doc[e.name]
+      if (typeof signature !== 'string') return { name: e.name, status: 'unsigned' as const }
+      const good = verifyContent(key, await signedBytes(dir, e), signature)
+      return { name: e.name, status: good ? ('verified' as const) : ('mismatch' as const) }
+    }),
+  )
+  return { entries, missing: Object.keys(doc).filter((name) => !names.has(name)) }
+}
+
 /**
  * Writes `<dir>/signature.json` (Python `json.dumps` format, like NVFlare) and returns the number of
  * entries. Every file is read and signed once.

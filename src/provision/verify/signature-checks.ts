@@ -1,8 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Layout } from '../layout.js'
-import { signedEntries, verifyContent } from '../pki/signing.js'
+import { compareSignedFolder, signedEntries } from '../pki/signing.js'
 import { readJson } from './kit-files.js'
 import { type Check, fail, ok, warn } from './types.js'
 
@@ -14,20 +14,11 @@ async function folderProblems(
   key: KeyObject,
   doc: Record<string, unknown>,
 ): Promise<string[]> {
-  const problems: string[] = []
-  const present = await signedEntries(dir)
-  const names = new Set(present.map((e) => e.name))
-  for (const name of Object.keys(doc)) {
-    if (!names.has(name)) problems.push(`${sub}/${name} is signed but missing`)
-  }
-  for (const e of present) {
-    const signature = doc[e.name]
-    if (typeof signature !== 'string') {
-      problems.push(`${sub}/${e.name} is not signed`)
-      continue
-    }
-    const data = e.isDir ? Buffer.from(e.name, 'utf8') : readFileSync(join(dir, e.name))
-    if (!verifyContent(key, data, signature)) problems.push(`${sub}/${e.name} does not match its signature`)
+  const { entries, missing } = await compareSignedFolder(dir, key, doc)
+  const problems = missing.map((name) => `${sub}/${name} is signed but missing`)
+  for (const e of entries) {
+    if (e.status === 'unsigned') problems.push(`${sub}/${e.name} is not signed`)
+    else if (e.status === 'mismatch') problems.push(`${sub}/${e.name} does not match its signature`)
   }
   return problems
 }

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import forge from 'node-forge'
 import { Layout } from '../../provision/layout.js'
-import { signedBytes, signedEntries, verifyContent } from '../../provision/pki/signing.js'
+import { compareSignedFolder } from '../../provision/pki/signing.js'
 import type { KitCheck } from '../spec.js'
 import { type AdminKit, certFingerprint } from './admin-kit.js'
 
@@ -66,21 +66,16 @@ export async function verifySignedFolder(
   } catch {
     return { verified: 0, problems: [`${label}: ${Layout.signature} is not valid JSON`] }
   }
+  const { entries, missing } = await compareSignedFolder(dir, rootKey, doc)
   const problems: string[] = []
-  let verified = 0
-  for (const entry of await signedEntries(dir)) {
-    const signature = doc[entry.name]
-    if (typeof signature !== 'string') {
-      problems.push(`${label}/${entry.name}: not covered by ${Layout.signature}`)
-    } else if (verifyContent(rootKey, await signedBytes(dir, entry), signature)) {
-      verified++
-    } else {
-      problems.push(`${label}/${entry.name}: signature does not verify with the root CA (file changed?)`)
+  for (const e of entries) {
+    if (e.status === 'unsigned') problems.push(`${label}/${e.name}: not covered by ${Layout.signature}`)
+    else if (e.status === 'mismatch') {
+      problems.push(`${label}/${e.name}: signature does not verify with the root CA (file changed?)`)
     }
   }
-  for (const name of Object.keys(doc)) {
-    if (!existsSync(join(dir, name))) problems.push(`${label}/${name}: signed but missing`)
-  }
+  for (const name of missing) problems.push(`${label}/${name}: signed but missing`)
+  const verified = entries.filter((e) => e.status === 'verified').length
   return { verified, problems }
 }
 
