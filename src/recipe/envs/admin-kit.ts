@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import forge from 'node-forge'
@@ -12,7 +13,10 @@ export interface AdminKit {
   /** `transfer/` (fed_admin.json `upload_dir`), absolute. */
   uploadDir: string
   rootPem: string
-  root: forge.pki.Certificate
+  /** SHA-256 fingerprint of the root CA: two kits share a root when these are equal. */
+  rootFingerprint: string
+  /** The root CA's public key, imported once for every signature check. */
+  rootKey: KeyObject
 }
 
 const kitError = (code: string, message: string, hint: string) => new ProvisionError(code, message, { hint })
@@ -63,7 +67,8 @@ export function readAdminKit(location: string, username: string): AdminKit {
     username,
     uploadDir: resolveInside(dir, str(admin.upload_dir, Layout.transfer)),
     rootPem,
-    root,
+    rootFingerprint: new X509Certificate(rootPem).fingerprint256,
+    rootKey: createPublicKey(rootPem),
   }
 }
 
@@ -95,10 +100,4 @@ function checkAdminCert(
       'use an admin kit from the same provisioning run as the other kits',
     )
   }
-}
-
-/** SHA-256 of a certificate's DER: two kits share a root when these are equal. */
-export function certFingerprint(cert: forge.pki.Certificate): string {
-  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes()
-  return forge.md.sha256.create().update(der).digest().toHex()
 }

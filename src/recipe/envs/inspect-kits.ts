@@ -4,7 +4,7 @@ import { Layout } from '../../provision/layout.js'
 import type { KitCheck } from '../spec.js'
 import { type AdminKit, readAdminKit } from './admin-kit.js'
 import { checkKitHe, consistencyProblems, type KitHe } from './he-check.js'
-import { type FoundKit, findKits, rootProblems, rootPublicKey, verifySignedFolder } from './kit-scan.js'
+import { type FoundKit, findKits, rootProblems, verifySignedFolder } from './kit-scan.js'
 
 export interface KitsInspection {
   admin: AdminKit
@@ -53,7 +53,7 @@ async function checkKit(kit: FoundKit, admin: AdminKit) {
   let signedFiles = 0
   let he: KitHe | undefined
   if ((kit.type === 'server' || kit.type === 'client') && problems.length === 0) {
-    const key = rootPublicKey(admin)
+    const key = admin.rootKey
     const startup = await verifySignedFolder(
       join(kit.dir, Layout.startup),
       `${kit.name}/${Layout.startup}`,

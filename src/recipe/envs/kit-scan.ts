@@ -1,11 +1,10 @@
-import { createPublicKey, type KeyObject } from 'node:crypto'
+import { type KeyObject, X509Certificate } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import forge from 'node-forge'
 import { Layout } from '../../provision/layout.js'
 import { compareSignedFolder } from '../../provision/pki/signing.js'
 import type { KitCheck } from '../spec.js'
-import { type AdminKit, certFingerprint } from './admin-kit.js'
+import type { AdminKit } from './admin-kit.js'
 
 type KitType = KitCheck['type']
 
@@ -41,8 +40,7 @@ export function rootProblems(kit: FoundKit, admin: AdminKit): string[] {
   const path = join(kit.dir, Layout.startup, Layout.rootCert)
   if (!existsSync(path)) return [`${kit.name}: no ${Layout.startup}/${Layout.rootCert}`]
   try {
-    const root = forge.pki.certificateFromPem(readFileSync(path, 'utf8'))
-    if (certFingerprint(root) === certFingerprint(admin.root)) return []
+    if (new X509Certificate(readFileSync(path)).fingerprint256 === admin.rootFingerprint) return []
   } catch {
     return [`${kit.name}: ${Layout.startup}/${Layout.rootCert} is not a PEM certificate`]
   }
@@ -77,8 +75,4 @@ export async function verifySignedFolder(
   for (const name of missing) problems.push(`${label}/${name}: signed but missing`)
   const verified = entries.filter((e) => e.status === 'verified').length
   return { verified, problems }
-}
-
-export function rootPublicKey(admin: AdminKit): KeyObject {
-  return createPublicKey(admin.rootPem)
 }
