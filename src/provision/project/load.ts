@@ -38,12 +38,16 @@ export function loadProject(text: string, fileName = 'project.yml', appended: Ap
   const problems: Finding[] = []
   const checked = projectFileSchema.safeParse(data)
   if (!checked.success) problems.push(...checked.error.issues.map((i) => toFinding(i, data)))
-  const entries = validEntries(data['participants'])
-  const rules = checkRules(validTopLevel(data), entries)
+  // When the whole file passed the schema its parsed form is used as it is; otherwise the rules look at
+  // the parts that did pass, so that every problem is reported in one go.
+  const entries = checked.success
+    ? checked.data.participants.map((entry, index) => ({ index, entry }))
+    : validEntries(data['participants'])
+  const rules = checkRules(checked.success ? checked.data : validTopLevel(data), entries)
   problems.push(...rules.problems)
   if (problems.length > 0 || !checked.success) throw invalid(fileName, problems, source, appended, original)
   const warnings = rules.warnings.map((w) => describe(w, source, appended, original))
-  const project = normalizeProject(checked.data as ProjectFile, warnings)
+  const project = normalizeProject(checked.data, warnings)
   if (Array.isArray(data['builders'])) {
     project.builders.forEach((b, i) => {
       b.where = source.where(['builders', i, 'args'])
