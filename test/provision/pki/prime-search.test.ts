@@ -1,6 +1,12 @@
 import { checkPrimeSync, createHash, generatePrimeSync, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { isProbablePrime, randomProbablePrime } from '../../../src/provision/pki/prime-search.mjs'
+import {
+  isProbablePrime,
+  passesFermatBase2,
+  randomProbablePrime,
+  sieveWindow,
+  smallPrimes,
+} from '../../../src/provision/pki/prime-search.mjs'
 
 /** A deterministic byte stream (SHA-256 in counter mode) so that a run can be repeated. */
 function seededBytes(seed: string): (size: number) => Uint8Array {
@@ -54,5 +60,46 @@ describe('random probable primes', () => {
       }
       k += 1n
     }
+  })
+})
+
+describe('the base-2 Fermat screen', () => {
+  const bytesOf = (n: bigint) => {
+    const hex = n.toString(16)
+    return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex')
+  }
+  it('passes primes and fails products of primes', () => {
+    for (let i = 0; i < 5; i++) {
+      const p = generatePrimeSync(1024, { bigint: true })
+      expect(passesFermatBase2(bytesOf(p))).toBe(true)
+      const q = generatePrimeSync(512, { bigint: true })
+      const r = generatePrimeSync(512, { bigint: true })
+      expect(passesFermatBase2(bytesOf(q * r))).toBe(false)
+    }
+  })
+
+  it('is only a filter: a base-2 pseudoprime passes it, and Miller-Rabin with random bases rejects it', () => {
+    const pseudoprime = 3215031751n // 151 * 751 * 28351
+    expect(passesFermatBase2(bytesOf(pseudoprime))).toBe(true)
+    expect(isProbablePrime(pseudoprime, 5, randomBytes)).toBe(false)
+  })
+})
+
+describe('the sieve', () => {
+  it('marks exactly the candidates with an odd prime factor below 2^16', () => {
+    const start = Buffer.from(randomBytes(128))
+    start.writeUInt8(start.readUInt8(127) | 1, 127)
+    const marked = sieveWindow(start)
+    const c = BigInt(`0x${start.toString('hex')}`)
+    const primes = [...smallPrimes()]
+    const residues = primes.map((p) => Number(c % BigInt(p)))
+    const wrong: number[] = []
+    for (let k = 0; k < marked.length; k++) {
+      const divisible = primes.some((p, i) => (residues[i]! + 2 * k) % p === 0)
+      if (Boolean(marked[k]) !== divisible) wrong.push(k)
+    }
+    expect(marked.length).toBe(4096)
+    expect(wrong).toEqual([])
+    expect(marked.filter(Boolean).length).toBeGreaterThan(3000) // about 90% of odd numbers have a small factor
   })
 })
