@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { makeHeKeyFiles } from '../../src/he-builder/key-material.js'
 import { DEFAULT_HE_PARAMS } from '../../src/he-builder/params.js'
 import { Layout } from '../../src/provision/layout.js'
-import { loadSigningKey, signFolder } from '../../src/provision/pki/signing.js'
+import { ContentSigner, loadSigningKey, signFolder } from '../../src/provision/pki/signing.js'
 import { loadProject } from '../../src/provision/project/load.js'
 import { provision } from '../../src/provision/provisioner.js'
 import { pocProjectYaml } from '../../src/recipe/envs/poc-env.js'
@@ -29,7 +29,10 @@ export function copyKits(prodDir: string, into: string): string {
 /** Re-signs a kit's startup/ with the project's root key (to test checks other than signatures). */
 export async function resign(projectDir: string, kitDir: string): Promise<void> {
   const state = JSON.parse(readFileSync(join(projectDir, Layout.stateDir, Layout.stateFile), 'utf8'))
-  await signFolder(join(kitDir, Layout.startup), loadSigningKey(state.root_pri_key as string))
+  await signFolder(
+    join(kitDir, Layout.startup),
+    new ContentSigner(loadSigningKey(state.root_pri_key as string)),
+  )
 }
 
 /** Replaces a kit's HE context with `bytes` and re-signs its startup/. */

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Builder, BuilderFactory } from '../builder.js'
 import { requirePki } from '../context.js'
 import { Layout } from '../layout.js'
-import { loadSigningKey, signFolder } from '../pki/signing.js'
+import { ContentSigner, loadSigningKey, signFolder } from '../pki/signing.js'
 
 /** Folders signed at a time: enough to keep libuv's thread pool busy, few enough to stay far from EMFILE. */
 const CONCURRENT_FOLDERS = 8
@@ -24,12 +24,12 @@ export function createSignatureBuilder(): Builder {
   return {
     name: 'signature',
     async build(ctx) {
-      const key = loadSigningKey(requirePki(ctx, 'signature').root.keyPem)
+      const signer = new ContentSigner(loadSigningKey(requirePki(ctx, 'signature').root.keyPem))
       const folders = ctx.project.participants
         .flatMap((p) => [Layout.startup, Layout.local].map((sub) => join(ctx.kitDir(p), sub)))
         .filter((dir) => existsSync(dir))
       await runLimited(folders, CONCURRENT_FOLDERS, async (dir) => {
-        const files = await signFolder(dir, key)
+        const files = await signFolder(dir, signer)
         ctx.emit({ type: 'signed', dir, files })
       })
     },

@@ -1,4 +1,12 @@
-import { constants, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto'
 import { lstat, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -16,6 +24,34 @@ const PSS_VERIFY = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: const
 /** Imports the root CA key once for every signature of a run. */
 export function loadSigningKey(keyPem: string): KeyObject {
   return createPrivateKey(keyPem)
+}
+
+/**
+ * Signs contents with one key, once per distinct content: a kit's rootCA.pem, HE context, scripts and
+ * local/ defaults are the same bytes in every kit, and a signature over bytes is valid wherever those
+ * bytes are (NVFlare verifies each file's content against its entry). At 100 clients this makes about
+ * 500 signatures instead of 2,000.
+ */
+export class ContentSigner {
+  private readonly byDigest = new Map<string, Promise<string>>()
+
+  constructor(private readonly key: KeyObject) {}
+
+  /** The base64 signature of `data`, shared with every earlier call on the same bytes. */
+  sign(data: Uint8Array): Promise<string> {
+    const digest = createHash('sha256').update(data).digest('base64')
+    let signature = this.byDigest.get(digest)
+    if (signature === undefined) {
+      signature = signContent(this.key, data)
+      this.byDigest.set(digest, signature)
+    }
+    return signature
+  }
+
+  /** How many signatures were made (distinct contents). */
+  get signatures(): number {
+    return this.byDigest.size
+  }
 }
 
 /** base64 RSA-PSS signature. Runs on libuv's thread pool, so many signatures proceed in parallel. */
@@ -90,11 +126,11 @@ export async function compareSignedFolder(
 
 /**
  * Writes `<dir>/signature.json` (Python `json.dumps` format, like NVFlare) and returns the number of
- * entries. Every file is read and signed once.
+ * entries. Every file is read once; contents the signer has seen before are not signed again.
  */
-export async function signFolder(dir: string, key: KeyObject): Promise<number> {
+export async function signFolder(dir: string, signer: ContentSigner): Promise<number> {
   const entries = await signedEntries(dir)
-  const signatures = await Promise.all(entries.map(async (e) => signContent(key, await signedBytes(dir, e))))
+  const signatures = await Promise.all(entries.map(async (e) => signer.sign(await signedBytes(dir, e))))
   const doc: Record<string, string> = {}
   entries.forEach((e, i) => {
     doc[e.name] = signatures[i]!

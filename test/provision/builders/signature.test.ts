@@ -40,6 +40,16 @@ describe('signature builder', () => {
       }
     }
     expect(entries).toBe(29)
+    const signatures = (kit: string, sub: string) =>
+      JSON.parse(readFileSync(join(ctx.wipDir, kit, sub, 'signature.json'), 'utf8')) as Record<string, string>
+    const [site1, site2] = [signatures('site-1', 'startup'), signatures('site-2', 'startup')]
+    // RSA-PSS has a random salt: equal signatures mean the same bytes were signed once and shared
+    for (const same of ['rootCA.pem', 'client_context.tenseal', 'start.sh', 'fed_client.json']) {
+      expect(site1[same], same).toBe(site2[same])
+    }
+    expect(site1['client.crt']).not.toBe(site2['client.crt'])
+    expect(site1['client.key']).not.toBe(site2['client.key'])
+    expect(signatures('site-1', 'local')['custom']).toBe(signatures('server1', 'local')['custom'])
     expect(events.filter((e) => e.type === 'signed')).toHaveLength(8)
     expect(signatureBuilderFactory).toMatchObject({
       id: 'signature',
