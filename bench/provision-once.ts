@@ -3,29 +3,19 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { stringify } from 'yaml'
 import type { ProvisionEvent } from '../src/provision/events.js'
 import { loadProject } from '../src/provision/project/load.js'
 import { provision } from '../src/provision/provisioner.js'
+import { benchProjectYaml } from './project.js'
 
 const clients = Number(process.argv[2] ?? 100)
 const zip = process.argv.includes('--zip')
-
-function projectYaml(n: number): string {
-  const participants = [
-    { name: 'server.example.com', type: 'server', org: 'hub' },
-    ...Array.from({ length: n }, (_, i) => ({ name: `site-${i + 1}`, type: 'client', org: `org_${i % 10}` })),
-    { name: 'admin@example.com', type: 'admin', org: 'hub', role: 'project_admin' },
-  ]
-  const builders = ['workspace', 'static', 'cert', 'he', 'signature'].map((path) => ({ path }))
-  return stringify({ api_version: 3, name: 'bench', participants, builders })
-}
 
 const marks: { at: number; e: ProvisionEvent }[] = []
 const workspace = mkdtempSync(join(tmpdir(), 'fedforge-bench-'))
 const start = performance.now()
 try {
-  const project = loadProject(projectYaml(clients), 'bench.yml')
+  const project = loadProject(benchProjectYaml(clients), 'bench.yml')
   const loaded = performance.now()
   await provision({
     project,

@@ -1,5 +1,5 @@
 // npm run bench [-- --clients 1000]: provisioning wall time, participants/s, peak RSS and stage shares,
-// then the key-generation and HE benchmarks. Figures only; nothing here is asserted.
+// then NVFlare side by side (bench/side-by-side.ts), key generation and HE. Figures only; nothing is asserted.
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
@@ -7,7 +7,6 @@ import { cpus } from 'node:os'
 const tsx = new URL('../node_modules/.bin/tsx', import.meta.url).pathname
 const flag = process.argv.indexOf('--clients')
 const sizes = flag > 0 ? [Number(process.argv[flag + 1])] : [10, 100]
-const NVFLARE_100 = 4.7 // s, NVFlare 2.7 `nvflare provision`, 1 server + 100 clients + 1 admin + HE, this machine kind
 
 interface Run {
   clients: number
@@ -39,37 +38,14 @@ for (const n of sizes) {
   console.log(
     `${n} | ${best.participants} | ${(best.wall / 1000).toFixed(2)} | ${(best.participants / (best.wall / 1000)).toFixed(1)} | ${best.rssMiB.toFixed(0)} | ${stageText}`,
   )
-  if (n === 100) compareWithNvflare(best.wall / 1000)
 }
 
-/**
- * NVFlare cannot be installed here (no PyPI), so its dominant work is replayed side by side with the same
- * Python library it uses (bench/nvflare-like.py: keys, certificates, signatures; no HE, no templates).
- */
-function compareWithNvflare(ours: number): void {
-  console.log(
-    `  vs NVFlare's own provisioning, ${NVFLARE_100} s when the issue measured it: ${(ours / NVFLARE_100).toFixed(2)}x`,
-  )
-  try {
-    const script = new URL('./nvflare-like.py', import.meta.url).pathname
-    const out = execFileSync('python3', [script, '100'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-    const like = (JSON.parse(out) as { wall: number }).wall
-    console.log(
-      `  vs NVFlare's key, certificate and signature work in Python (cryptography), just now: ${like.toFixed(2)} s, ours ${(ours / like).toFixed(2)}x`,
-    )
-  } catch {
-    console.log('  (python3 with the cryptography package is not installed: no side-by-side figure)')
-  }
-}
 const zipRun = runOnce(sizes[0]!, ['--zip'])
 console.log(
   `with --zip, ${zipRun.clients} clients: wall ${(zipRun.wall / 1000).toFixed(2)} s, zip stage ${(zipRun.stages['package'] ?? zipRun.stages['zip'] ?? 0).toFixed(0)} ms`,
 )
 
-for (const script of ['keys.ts', 'he.ts']) {
+for (const script of ['side-by-side.ts', 'keys.ts', 'he.ts']) {
   const path = new URL(`./${script}`, import.meta.url).pathname
   if (!existsSync(path)) continue
   console.log(`\n== bench/${script}`)
