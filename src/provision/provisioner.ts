@@ -77,6 +77,7 @@ async function runInWip(ctx: ProvisionContext, builders: Builder[]): Promise<Pro
   mkdirSync(ctx.wipDir, { mode: FileMode.dir })
   try {
     await runLifecycle(builders, ctx)
+    ctx.emit({ type: 'stage', stage: 'commit', builder: 'provisioner' })
     commitState(ctx)
     renameSync(ctx.wipDir, ctx.prodDir)
     fsyncDir(ctx.projectDir)
@@ -114,6 +115,7 @@ export async function runLifecycle(builders: Builder[], ctx: ProvisionContext): 
   }
   for (const b of started.reverse()) {
     try {
+      if (b.finalize) ctx.emit({ type: 'stage', stage: 'finalize', builder: b.name })
       await b.finalize?.(ctx)
     } catch (error) {
       failure ??= error
