@@ -1,7 +1,6 @@
-import { confirm, input, select } from '@inquirer/prompts'
-
 /**
- * The only module that talks to @inquirer/prompts. The wizard asks through the `Prompter` interface, so tests
+ * The only module that talks to @inquirer/prompts (loaded at the first question: it takes about 0.2 s to
+ * import, which every other command would pay). The wizard asks through the `Prompter` interface, so tests
  * drive it with scripted answers instead of a terminal.
  */
 
@@ -55,6 +54,8 @@ async function guard<T>(ask: () => Promise<T>): Promise<T> {
   }
 }
 
+const inquirer = () => import('@inquirer/prompts')
+
 /** Prompts on the terminal (standard input and error: standard output stays for results). */
 export function createTerminalPrompter(): Prompter {
   const context = { output: process.stderr }
@@ -62,6 +63,7 @@ export function createTerminalPrompter(): Prompter {
     interactive: true,
     text: (q) =>
       guard(async () => {
+        const { input } = await inquirer()
         const answer = await input(
           {
             message: q.message,
@@ -72,11 +74,14 @@ export function createTerminalPrompter(): Prompter {
         )
         return answer.trim()
       }),
-    confirm: (q) => guard(() => confirm({ message: q.message, default: q.default }, context)),
+    confirm: (q) =>
+      guard(async () => (await inquirer()).confirm({ message: q.message, default: q.default }, context)),
     select: <T extends string>(q: SelectQuestion<T>) =>
       guard(
         async () =>
-          (await select<T>({ message: q.message, choices: q.choices, default: q.default }, context)) as T,
+          (await (
+            await inquirer()
+          ).select<T>({ message: q.message, choices: q.choices, default: q.default }, context)) as T,
       ),
     note: (line) => process.stderr.write(`${line}\n`),
   }

@@ -3,9 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ProvisionError } from '../../errors.js'
 import { Layout } from '../../provision/layout.js'
-import { inspectKits, type KitsInspection } from '../../recipe/envs/inspect-kits.js'
-import { ProdEnv } from '../../recipe/envs/prod-env.js'
-import { FedAvgRecipeWithHE } from '../../recipe/fedavg-he.js'
+import type { KitsInspection } from '../../recipe/envs/inspect-kits.js'
 import type { FedAvgRecipeWithHEOptions } from '../../recipe/options.js'
 import type { ExecResult, ExportResult } from '../../recipe/spec.js'
 import { action, out } from '../run.js'
@@ -74,6 +72,12 @@ export function registerJob(program: Command): void {
 }
 
 async function runFedAvgHe(flags: JobFlags): Promise<number> {
+  // the recipe modules load here, not when the CLI starts
+  const [{ inspectKits }, { ProdEnv }, { FedAvgRecipeWithHE }] = await Promise.all([
+    import('../../recipe/envs/inspect-kits.js'),
+    import('../../recipe/envs/prod-env.js'),
+    import('../../recipe/fedavg-he.js'),
+  ])
   const adminDir = findAdminKit(resolve(flags.kits), flags.username)
   const username = flags.username ?? adminDir.split(/[\\/]/).pop()!
   const inspection = await inspectKits(adminDir, username)

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import type { KitReport } from '../../provision/verify/types.js'
-import { verifyKit } from '../../provision/verify/verify-kit.js'
 import { action, out } from '../run.js'
 
 interface VerifyFlags {
@@ -43,6 +42,7 @@ export function registerVerify(program: Command): void {
     .action(
       action(async (kits: string[], flags: VerifyFlags) => {
         const rootPem = readRoot(flags.root)
+        const { verifyKit } = await import('../../provision/verify/verify-kit.js')
         const reports: KitReport[] = []
         for (const kit of kits) reports.push(await verifyKit(kit, { rootPem }))
         if (flags.json) out(JSON.stringify(reports, null, 2))
