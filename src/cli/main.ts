@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { ExitCode, isProvisionError } from '../errors.js'
+import { discardEarlyKeyPool } from '../provision/pki/key-pool.js'
 import { registerCommands } from './commands/index.js'
 import { err, takeResult } from './run.js'
 
@@ -26,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     return takeResult()
   } catch (error) {
     return reportError(error)
+  } finally {
+    await discardEarlyKeyPool() // started by bin/provision.js; unused when the run needed no new key
   }
 }
 

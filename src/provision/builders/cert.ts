@@ -8,7 +8,7 @@ import type { Credential, ProvisionContext } from '../context.js'
 import { FileMode, Layout } from '../layout.js'
 import { parseCertInfo } from '../pki/cert-info.js'
 import { type CertParams, createIssuer, type Issuer, issueLeafCert, issueRootCert } from '../pki/certs.js'
-import { KeyPool, type KeySource } from '../pki/key-pool.js'
+import { adoptEarlyKeyPool, KeyPool, type KeySource } from '../pki/key-pool.js'
 import {
   checkStoredCredential,
   kitCertFiles,
@@ -111,7 +111,8 @@ export function createCertBuilder(options: CertBuilderOptions): Builder {
   let plan: Plan | undefined
   let keys: KeySource | undefined
   const makeKeys =
-    options.keySource ?? ((count: number) => new KeyPool({ size: Math.min(count, availableParallelism()) }))
+    options.keySource ??
+    ((count: number) => adoptEarlyKeyPool() ?? new KeyPool({ size: Math.min(count, availableParallelism()) }))
 
   return {
     name: 'cert',

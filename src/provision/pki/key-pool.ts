@@ -3,7 +3,10 @@ import { Worker } from 'node:worker_threads'
 
 /** Where the cert builder gets private keys from (a pool in production, fixtures in tests). */
 export interface KeySource {
-  /** Asks for `count` more keys to be made in the background (a hint; `take` works without it). */
+  /**
+   * Asks for keys to be made in the background until `count` are ready or being made (a hint; `take`
+   * works without it).
+   */
   prefetch(count: number): void
   /** The next key, PEM PKCS#1 ("BEGIN RSA PRIVATE KEY"), RSA-2048, e = 65537. */
   take(): Promise<string>
@@ -45,7 +48,8 @@ export class KeyPool implements KeySource {
   }
 
   prefetch(count: number): void {
-    for (let i = 0; i < count; i++) this.request()
+    const missing = count - this.ready.length - this.requested
+    for (let i = 0; i < missing; i++) this.request()
   }
 
   take(): Promise<string> {
@@ -63,7 +67,12 @@ export class KeyPool implements KeySource {
     if (this.closed) return
     this.closed = true
     this.fail(new Error('the key pool was closed while keys were awaited'))
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()))
+    await Promise.all(
+      this.slots.map((slot) => {
+        slot.worker.ref() // an idle worker is unref'd: without this, nothing would wait for its exit
+        return slot.worker.terminate()
+      }),
+    )
   }
 
   private spawn(): Slot {
@@ -87,6 +96,7 @@ export class KeyPool implements KeySource {
   }
 
   private onKey(slot: Slot, msg: { pem?: string; error?: string }): void {
+    if (this.closed) return // a key that arrives while the pool terminates: unwanted, and the worker stays ref'd
     if (--slot.busy === 0) slot.worker.unref()
     this.requested--
     if (msg.pem === undefined) {
@@ -102,4 +112,30 @@ export class KeyPool implements KeySource {
     this.failure ??= error
     for (const waiter of this.waiting.splice(0)) waiter.reject(error)
   }
+}
+
+let early: KeyPool | undefined
+
+/**
+ * For the CLI, before the rest of it loads: starts the workers and has them make `speculative` keys while
+ * the program loads and reads the project (about a third of a second in which one core would idle). The
+ * cert builder adopts this pool (`adoptEarlyKeyPool`); a run that needs no new key discards it, and its
+ * keys never leave memory.
+ */
+export function startEarlyKeyPool(speculative = 2 * availableParallelism()): void {
+  if (early) return
+  early = new KeyPool()
+  early.prefetch(speculative)
+}
+
+/** The pool `startEarlyKeyPool` started, handed over once (then undefined). */
+export function adoptEarlyKeyPool(): KeyPool | undefined {
+  const pool = early
+  early = undefined
+  return pool
+}
+
+/** Stops an early pool nobody adopted. */
+export async function discardEarlyKeyPool(): Promise<void> {
+  await adoptEarlyKeyPool()?.close()
 }
