@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process'
 import { checkPrimeSync, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { KeyPool } from '../../../src/provision/pki/key-pool.js'
 import { assembleRsaKey, bitLength, gcd, modInverse } from '../../../src/provision/pki/rsa-keygen.mjs'
-import { ensureBuilt, REPO } from '../../hostile/helpers.js'
 
 const fromB64u = (s: string | undefined): bigint =>
   BigInt(`0x${Buffer.from(s ?? '', 'base64url').toString('hex') || '0'}`)
@@ -67,21 +63,5 @@ describe('assembleRsaKey', () => {
   it('computes exact modular inverses', () => {
     expect(modInverse(3n, 11n)).toBe(4n)
     expect(() => modInverse(2n, 4n)).toThrow()
-  })
-})
-
-describe('the early pool (started by bin/provision.js before the CLI loads)', () => {
-  it('lets the process exit 0 when discarded after its keys arrived during a long synchronous step', async () => {
-    await ensureBuilt()
-    const script = `
-      import { discardEarlyKeyPool, startEarlyKeyPool } from ${JSON.stringify(pathToFileURL(join(REPO, 'dist/provision/pki/key-pool.js')).href)}
-      startEarlyKeyPool(2)
-      const end = Date.now() + 1500
-      while (Date.now() < end);  // like parsing a huge project.yml: the keys' messages wait in the queue
-      await discardEarlyKeyPool()
-      console.log('discarded')`
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
-    expect(run.stdout.trim()).toBe('discarded')
-    expect(run.status).toBe(0) // 13 would mean the top-level await never settled
   })
 })
