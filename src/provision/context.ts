@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { EventSink, ProvisionEvent } from './events.js'
 import { resolveInside } from './fs/safe-path.js'
@@ -39,6 +39,12 @@ export interface ProvisionOptions {
   rotateHeKey: boolean
 }
 
+/** A file's size and modification time, to tell whether it changed since it was written. */
+export interface FileStamp {
+  size: number
+  mtimeMs: number
+}
+
 export interface ProvisionContext {
   readonly project: Project
   readonly options: ProvisionOptions
@@ -56,6 +62,12 @@ export interface ProvisionContext {
   kitDir(participant: Participant | string): string
   /** Writes a file into wip/ (a kit or the top level), creating folders; refuses paths outside wip/. */
   writeFile(relPath: string, data: string | Uint8Array, mode?: number): string
+  /**
+   * What `writeFile` last wrote to `absPath` in this run, handed over once, so that the signature builder
+   * need not read the file back. Undefined when the file was written otherwise, or when `now` (its size
+   * and mtime) shows it changed since.
+   */
+  takeWritten(absPath: string, now: FileStamp): string | Uint8Array | undefined
   /** A state file to write atomically (0600) once every builder has succeeded. */
   stageState(fileName: string, data: string | Uint8Array): void
   readonly stagedState: ReadonlyMap<string, string | Uint8Array>
@@ -77,6 +89,7 @@ export interface ContextInit {
 export function createContext(init: ContextInit): ProvisionContext {
   const staged = new Map<string, string | Uint8Array>()
   const madeDirs = new Set<string>() // folders already made in wip/: one mkdir each, not one per file
+  const written = new Map<string, { data: string | Uint8Array; stamp: FileStamp }>()
   return {
     project: init.project,
     options: init.options,
@@ -94,9 +107,22 @@ export function createContext(init: ContextInit): ProvisionContext {
         mkdirSync(dir, { recursive: true, mode: FileMode.dir })
         madeDirs.add(dir)
       }
-      writeFileSync(target, data, { mode })
-      chmodSync(target, mode)
+      const fd = openSync(target, 'w', mode)
+      try {
+        writeFileSync(fd, data)
+        fchmodSync(fd, mode) // exactly `mode`, whatever the umask
+        const { size, mtimeMs } = fstatSync(fd)
+        written.set(target, { data, stamp: { size, mtimeMs } })
+      } finally {
+        closeSync(fd)
+      }
       return target
+    },
+    takeWritten(absPath, now) {
+      const entry = written.get(absPath)
+      written.delete(absPath)
+      const same = entry && entry.stamp.size === now.size && entry.stamp.mtimeMs === now.mtimeMs
+      return same ? entry.data : undefined
     },
     stageState(fileName, data) {
       resolveInside(init.stateDir, fileName)

@@ -43,7 +43,12 @@ export function chainsTo(certPem: string, rootPem: string): boolean {
  * Kits as the provisioner would leave them in wip/ (cert builder, minimal fed_*.json and local/ files
  * written here by hand, then the signature builder): server1, site-1, site-2, admin@nvidia.com.
  */
-export async function buildSignedKits(dir: string, now: Date, projectName = 'example_project') {
+export async function buildSignedKits(
+  dir: string,
+  now: Date,
+  projectName = 'example_project',
+  beforeSigning: (wipDir: string) => void = () => {},
+) {
   const { createCertBuilder } = await import('../../src/provision/builders/cert.js')
   const { createSignatureBuilder } = await import('../../src/provision/builders/signature.js')
   const project = makeProject(
@@ -73,6 +78,7 @@ export async function buildSignedKits(dir: string, now: Date, projectName = 'exa
     ctx.writeFile(`${p.name}/local/resources.json.default`, '{"format_version": 2}')
     ctx.writeFile(`${p.name}/local/custom/readme.txt`, 'a sub-folder, signed by its name')
   }
+  beforeSigning(ctx.wipDir)
   await createSignatureBuilder().build(ctx)
   return { ctx, events, project, kit: (name: string) => join(ctx.wipDir, name) }
 }

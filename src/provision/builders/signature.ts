@@ -29,7 +29,7 @@ export function createSignatureBuilder(): Builder {
         .flatMap((p) => [Layout.startup, Layout.local].map((sub) => join(ctx.kitDir(p), sub)))
         .filter((dir) => existsSync(dir))
       await runLimited(folders, CONCURRENT_FOLDERS, async (dir) => {
-        const files = await signFolder(dir, signer)
+        const files = await signFolder(dir, signer, (path, entry) => ctx.takeWritten(path, entry))
         ctx.emit({ type: 'signed', dir, files })
       })
     },

@@ -34,17 +34,22 @@ export function loadSigningKey(keyPem: string): KeyObject {
  */
 export class ContentSigner {
   private readonly byDigest = new Map<string, Promise<string>>()
+  /** The same bytes object again (one HE context buffer written into every client kit): no hashing. */
+  private readonly byObject = new WeakMap<Uint8Array, Promise<string>>()
 
   constructor(private readonly key: KeyObject) {}
 
-  /** The base64 signature of `data`, shared with every earlier call on the same bytes. */
-  sign(data: Uint8Array): Promise<string> {
+  /** The base64 signature of `data` (a string stands for its UTF-8 bytes), shared with every earlier call on the same bytes. */
+  sign(data: Uint8Array | string): Promise<string> {
+    const seen = typeof data === 'string' ? undefined : this.byObject.get(data)
+    if (seen) return seen
     const digest = createHash('sha256').update(data).digest('base64')
     let signature = this.byDigest.get(digest)
     if (signature === undefined) {
-      signature = signContent(this.key, data)
+      signature = signContent(this.key, typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
       this.byDigest.set(digest, signature)
     }
+    if (typeof data !== 'string') this.byObject.set(data, signature)
     return signature
   }
 
@@ -73,8 +78,16 @@ export function verifyContent(
   }
 }
 
+/** An entry of a signed folder, with its size and mtime. */
+export interface SignedEntry {
+  name: string
+  isDir: boolean
+  size: number
+  mtimeMs: number
+}
+
 /** What a signed folder holds: the entries signature.json covers (every name except itself). */
-export async function signedEntries(dir: string): Promise<{ name: string; isDir: boolean }[]> {
+export async function signedEntries(dir: string): Promise<SignedEntry[]> {
   const names = (await readdir(dir)).filter((n) => n !== Layout.signature).sort()
   return Promise.all(
     names.map(async (name) => {
@@ -88,7 +101,7 @@ export async function signedEntries(dir: string): Promise<{ name: string; isDir:
           },
         )
       }
-      return { name, isDir: st.isDirectory() }
+      return { name, isDir: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs }
     }),
   )
 }
@@ -124,13 +137,26 @@ export async function compareSignedFolder(
   return { entries, missing: Object.keys(doc).filter((name) => !names.has(name)) }
 }
 
+/** A file's content as this run wrote it, when it is known (and unchanged) without reading it back. */
+export type KnownContent = (absPath: string, entry: SignedEntry) => string | Uint8Array | undefined
+
 /**
  * Writes `<dir>/signature.json` (Python `json.dumps` format, like NVFlare) and returns the number of
- * entries. Every file is read once; contents the signer has seen before are not signed again.
+ * entries. A file is read only when `known` does not have its content; contents the signer has seen
+ * before are not signed again.
  */
-export async function signFolder(dir: string, signer: ContentSigner): Promise<number> {
+export async function signFolder(
+  dir: string,
+  signer: ContentSigner,
+  known: KnownContent = () => undefined,
+): Promise<number> {
   const entries = await signedEntries(dir)
-  const signatures = await Promise.all(entries.map(async (e) => signer.sign(await signedBytes(dir, e))))
+  const signatures = await Promise.all(
+    entries.map(async (e) => {
+      const content = e.isDir ? undefined : known(join(dir, e.name), e)
+      return signer.sign(content ?? (await signedBytes(dir, e)))
+    }),
+  )
   const doc: Record<string, string> = {}
   entries.forEach((e, i) => {
     doc[e.name] = signatures[i]!

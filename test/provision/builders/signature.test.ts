@@ -1,5 +1,5 @@
 import { constants, createPublicKey, verify } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signatureBuilderFactory } from '../../../src/provision/builders/signature.js'
@@ -56,5 +56,21 @@ describe('signature builder', () => {
       phase: 80,
       nvflarePaths: ['nvflare.lighter.impl.signature.SignatureBuilder'],
     })
+  })
+
+  it('signs what is on disk: files written behind the context, and files changed after writeFile', async () => {
+    const { ctx } = await buildSignedKits(tmp.dir, NOW, 'example_project', (wip) => {
+      writeFileSync(join(wip, 'site-1/local/extra.txt'), 'written without ctx.writeFile')
+      writeFileSync(join(wip, 'site-2/startup/start.sh'), '#!/bin/sh\necho changed on disk\n')
+    })
+    const rootKey = createPublicKey(ctx.pki!.root.certPem)
+    for (const [kit, sub, name] of [
+      ['site-1', 'local', 'extra.txt'],
+      ['site-2', 'startup', 'start.sh'],
+    ] as const) {
+      const dir = join(ctx.wipDir, kit, sub)
+      const doc = JSON.parse(readFileSync(join(dir, 'signature.json'), 'utf8')) as Record<string, string>
+      expect(verifyContent(rootKey, readFileSync(join(dir, name)), doc[name]!), name).toBe(true)
+    }
   })
 })
