@@ -2,7 +2,7 @@ import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeFileSync } 
 import { dirname } from 'node:path'
 import type { EventSink, ProvisionEvent } from './events.js'
 import { resolveInside } from './fs/safe-path.js'
-import { FileMode } from './layout.js'
+import { FileMode, Layout } from './layout.js'
 import type { Participant, Project } from './project/types.js'
 
 /** A certificate and its private key, both PEM. */
@@ -63,9 +63,9 @@ export interface ProvisionContext {
   /** Writes a file into wip/ (a kit or the top level), creating folders; refuses paths outside wip/. */
   writeFile(relPath: string, data: string | Uint8Array, mode?: number): string
   /**
-   * What `writeFile` last wrote to `absPath` in this run, handed over once, so that the signature builder
-   * need not read the file back. Undefined when the file was written otherwise, or when `now` (its size
-   * and mtime) shows it changed since.
+   * What `writeFile` last wrote to `absPath` (a file directly in a kit's startup/ or local/) in this run,
+   * handed over once, so that the signature builder need not read the file back. Undefined when the file
+   * was written otherwise, or when `now` (its size and mtime) shows it changed since.
    */
   takeWritten(absPath: string, now: FileStamp): string | Uint8Array | undefined
   /** A state file to write atomically (0600) once every builder has succeeded. */
@@ -85,6 +85,9 @@ export interface ContextInit {
   now: () => Date
   onEvent: EventSink
 }
+
+/** A file the signature builder signs: directly in a kit's startup/ or local/ (Layout). */
+const SIGNED_FILE = new RegExp(`^[^/]+/(${Layout.startup}|${Layout.local})/[^/]+$`)
 
 export function createContext(init: ContextInit): ProvisionContext {
   const staged = new Map<string, string | Uint8Array>()
@@ -111,8 +114,10 @@ export function createContext(init: ContextInit): ProvisionContext {
       try {
         writeFileSync(fd, data)
         fchmodSync(fd, mode) // exactly `mode`, whatever the umask
-        const { size, mtimeMs } = fstatSync(fd)
-        written.set(target, { data, stamp: { size, mtimeMs } })
+        if (SIGNED_FILE.test(relPath)) {
+          const { size, mtimeMs } = fstatSync(fd)
+          written.set(target, { data, stamp: { size, mtimeMs } })
+        }
       } finally {
         closeSync(fd)
       }

@@ -37,6 +37,9 @@ async function listTree(root: string, prefix: string): Promise<ZipEntry[]> {
   return out
 }
 
+/** HE context files: every SEAL blob in them is zstd-compressed. */
+const STORED = /\.tenseal$/
+
 /** The zip of one kit folder, in memory (kits are small). Entry times are the run's clock. */
 export async function zipKit(kitDir: string, kitName: string, date: Date): Promise<Buffer> {
   const st = await lstat(kitDir)
@@ -52,7 +55,8 @@ export async function zipKit(kitDir: string, kitName: string, date: Date): Promi
   })
   for (const e of entries) {
     const data = e.dir ? Buffer.alloc(0) : await readFile(e.path)
-    archive.append(data, { name: e.name, type: e.dir ? 'directory' : 'file', mode: e.mode, date })
+    const store = STORED.test(e.name) // compressed already: deflating it again costs time and gains nothing
+    archive.append(data, { name: e.name, type: e.dir ? 'directory' : 'file', mode: e.mode, date, store })
   }
   await archive.finalize()
   await done

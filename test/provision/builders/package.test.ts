@@ -50,6 +50,14 @@ describe('package builder (--zip)', () => {
     const original = readFileSync(join(ctx.kitDir('site-1'), 'startup/signature.json'))
     expect(readFileSync(join(out, 'site-1/startup/signature.json'))).toEqual(original)
     expect(statSync(join(out, 'site-1/startup/client.key')).mode & 0o777).toBe(0o600)
+    const context = 'site-1/startup/client_context.tenseal'
+    expect(readFileSync(join(out, context))).toEqual(
+      readFileSync(join(ctx.kitDir('site-1'), 'startup/client_context.tenseal')),
+    )
+    // `unzip -v`: the HE context is stored as it is (zstd inside already), everything else deflated
+    const verbose = execFileSync('unzip', ['-v', join(ctx.wipDir, 'site-1.zip')], { encoding: 'utf8' })
+    expect(verbose).toMatch(/\bStored\b.*client_context\.tenseal/)
+    expect(verbose).toMatch(/\bDefl:\w\b.*startup\/fed_client\.json/)
   })
 
   it('refuses a symbolic link in a kit', async () => {
