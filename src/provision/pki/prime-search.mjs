@@ -6,8 +6,9 @@
 // - a uniformly random odd candidate from the OS random generator, top two bits set (so p > sqrt(2)*2^1023);
 // - a sieve removes candidates with a prime factor below 2^16, and a Fermat test to base 2 removes most of
 //   the rest (both are only filters: no candidate is accepted on their word);
-// - the survivor gets MR_ROUNDS Miller-Rabin rounds with bases drawn uniformly from [2, n-2], the 5 rounds
-//   FIPS 186-4 table C.2 requires for the 1024-bit primes of a 2048-bit key (error < 2^-100).
+// - the survivor gets MR_ROUNDS = 5 Miller-Rabin rounds with bases drawn uniformly from [2, n-2]: for the
+//   1024-bit primes of a 2048-bit key FIPS 186-5 table B.1 asks for 4 rounds (error < 2^-100) or 5 (error
+//   < 2^-112), as FIPS 186-4 table C.2 did.
 // Every modular exponentiation a^x mod n is done by OpenSSL itself: an RSA public-key operation with
 // modulus n and exponent x, without padding, is exactly a^x mod n. The squarings that follow in a
 // Miller-Rabin round are done with BigInt.

@@ -5,7 +5,7 @@
 // - p and q come from prime-search.mjs: uniformly random odd 1024-bit candidates from the OS random
 //   generator with the two top bits set (so p, q >= 1.5 * 2^1023 > sqrt(2) * 2^1023, as B.3.3 step 4.4
 //   requires), sieved by the primes below 2^16, screened by a base-2 Fermat test and confirmed by 5
-//   Miller-Rabin rounds with random bases (B.3.3 / table C.2: the chance of a composite is below 2^-100).
+//   Miller-Rabin rounds with random bases (FIPS 186-5 table B.1: the chance of a composite is below 2^-112).
 //   OpenSSL's generatePrime(1024) confirms with 64 rounds, which is why it is about 3x slower; it stays
 //   injectable.
 // - gcd(e, p-1) = gcd(e, q-1) = 1 with e = 65537 (B.3.3 step 4.5), |p - q| > 2^(1024-100) (step 5.4),
