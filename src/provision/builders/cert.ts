@@ -110,9 +110,7 @@ function writeCredential(
 export function createCertBuilder(options: CertBuilderOptions): Builder {
   let plan: Plan | undefined
   let keys: KeySource | undefined
-  const makeKeys =
-    options.keySource ??
-    ((count: number) => adoptEarlyKeyPool() ?? new KeyPool({ size: Math.min(count, availableParallelism()) }))
+  const makeKeys = options.keySource ?? defaultKeySource
 
   return {
     name: 'cert',
@@ -156,6 +154,14 @@ export function createCertBuilder(options: CertBuilderOptions): Builder {
       await keys?.close()
     },
   }
+}
+
+/** Workers on every core the run can use: the pool the CLI started early (grown), or a new one. */
+function defaultKeySource(count: number): KeySource {
+  const size = Math.min(count, availableParallelism())
+  const early = adoptEarlyKeyPool()
+  early?.grow(size)
+  return early ?? new KeyPool({ size })
 }
 
 function newRoot(ctx: ProvisionContext, days: number, keyPem: string, params: CertParams): Credential {

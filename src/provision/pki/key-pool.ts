@@ -47,6 +47,11 @@ export class KeyPool implements KeySource {
     return this.slots.length
   }
 
+  /** Adds workers until there are `size` (never removes any). */
+  grow(size: number): void {
+    while (!this.closed && this.slots.length < size) this.slots.push(this.spawn())
+  }
+
   prefetch(count: number): void {
     const missing = count - this.ready.length - this.requested
     for (let i = 0; i < missing; i++) this.request()
@@ -117,15 +122,17 @@ export class KeyPool implements KeySource {
 let early: KeyPool | undefined
 
 /**
- * For the CLI, before the rest of it loads: starts the workers and has them make `speculative` keys while
+ * For the CLI, before the rest of it loads: starts the workers and has them make two keys each while
  * the program loads and reads the project (about a third of a second in which one core would idle). The
  * cert builder adopts this pool (`adoptEarlyKeyPool`); a run that needs no new key discards it, and its
  * keys never leave memory.
  */
-export function startEarlyKeyPool(speculative = 2 * availableParallelism()): void {
+export function startEarlyKeyPool(): void {
   if (early) return
-  early = new KeyPool()
-  early.prefetch(speculative)
+  // at most 4 workers before the project is known (a small project on a big machine needs few); the cert
+  // builder grows the pool to the cores it can use
+  early = new KeyPool({ size: Math.min(4, availableParallelism()) })
+  early.prefetch(2 * early.size)
 }
 
 /** The pool `startEarlyKeyPool` started, handed over once (then undefined). */

@@ -65,3 +65,21 @@ describe('assembleRsaKey', () => {
     expect(() => modInverse(2n, 4n)).toThrow()
   })
 })
+
+describe('KeyPool.grow', () => {
+  it('adds workers that make keys too, and never shrinks', async () => {
+    const pool = new KeyPool({ size: 1 })
+    try {
+      pool.grow(3)
+      expect(pool.size).toBe(3)
+      pool.grow(2)
+      expect(pool.size).toBe(3)
+      pool.prefetch(3)
+      const keys = await Promise.all([pool.take(), pool.take(), pool.take()])
+      expect(new Set(keys).size).toBe(3)
+      for (const pem of keys) checkKeyLikeOpenSsl(pem)
+    } finally {
+      await pool.close()
+    }
+  })
+})
