@@ -60,7 +60,11 @@ export interface ProvisionContext {
   emit(event: ProvisionEvent): void
   /** Absolute path of a participant's kit folder inside wip/. */
   kitDir(participant: Participant | string): string
-  /** Writes a file into wip/ (a kit or the top level), creating folders; refuses paths outside wip/. */
+  /**
+   * Writes a file into wip/ (a kit or the top level), creating folders; refuses paths outside wip/. The
+   * bytes must not change afterwards: the signature builder signs a kit file from this data (no copy is
+   * kept, so one HE context buffer serves every client kit).
+   */
   writeFile(relPath: string, data: string | Uint8Array, mode?: number): string
   /**
    * What `writeFile` last wrote to `absPath` (a file directly in a kit's startup/ or local/) in this run,
