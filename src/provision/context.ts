@@ -93,6 +93,20 @@ export interface ContextInit {
 /** A file the signature builder signs: directly in a kit's startup/ or local/ (Layout). */
 const SIGNED_FILE = new RegExp(`^[^/]+/(${Layout.startup}|${Layout.local})/[^/]+$`)
 
+/** Writes `data` to `path` with exactly `mode` (whatever the umask); with `stamp`, returns size and mtime. */
+function writeWithMode(path: string, data: string | Uint8Array, mode: number, stamp: boolean) {
+  const fd = openSync(path, 'w', mode)
+  try {
+    writeFileSync(fd, data)
+    fchmodSync(fd, mode)
+    if (!stamp) return undefined
+    const { size, mtimeMs } = fstatSync(fd)
+    return { size, mtimeMs }
+  } finally {
+    closeSync(fd)
+  }
+}
+
 export function createContext(init: ContextInit): ProvisionContext {
   const staged = new Map<string, string | Uint8Array>()
   const madeDirs = new Set<string>() // folders already made in wip/: one mkdir each, not one per file
@@ -114,17 +128,8 @@ export function createContext(init: ContextInit): ProvisionContext {
         mkdirSync(dir, { recursive: true, mode: FileMode.dir })
         madeDirs.add(dir)
       }
-      const fd = openSync(target, 'w', mode)
-      try {
-        writeFileSync(fd, data)
-        fchmodSync(fd, mode) // exactly `mode`, whatever the umask
-        if (SIGNED_FILE.test(relPath)) {
-          const { size, mtimeMs } = fstatSync(fd)
-          written.set(target, { data, stamp: { size, mtimeMs } })
-        }
-      } finally {
-        closeSync(fd)
-      }
+      const stamp = writeWithMode(target, data, mode, SIGNED_FILE.test(relPath))
+      if (stamp) written.set(target, { data, stamp })
       return target
     },
     takeWritten(absPath, now) {
