@@ -11,7 +11,7 @@ export function provisionsProjectFile(args: readonly string[]): boolean {
 }
 
 /**
- * Run by bin/provision.js before the rest of the CLI loads: key generation is most of a provisioning
+ * Run by cli/main.ts before the rest of the CLI loads: key generation is most of a provisioning
  * run, so its workers start now rather than after the modules load and the project is read.
  */
 export function startKeysEarly(args: readonly string[]): void {

@@ -1,52 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { Command, CommanderError } from 'commander'
-import { ExitCode, isProvisionError } from '../errors.js'
-import { discardEarlyKeyPool } from '../provision/pki/key-pool.js'
-import { registerCommands } from './commands/index.js'
-import { err, takeResult } from './run.js'
+// The CLI's entry point (bin/provision.js imports it) and its single exit point. Key generation is most of
+// a provisioning run, so its workers start here, before the rest of the CLI (commander, zod, yaml,
+// node-forge: about 0.2 s) has loaded; see early-start.ts.
+import { startKeysEarly } from './early-start.js'
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string
-  }
-  return pkg.version
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const program = new Command('provision')
-    .description(
-      'Provision NVIDIA FLARE federations with homomorphic encryption: signed startup kits for every site.',
-    )
-    .version(version(), '-V, --version')
-    .exitOverride()
-    .enablePositionalOptions()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
-  registerCommands(program)
-  try {
-    await program.parseAsync(argv, { from: 'user' })
-    return takeResult()
-  } catch (error) {
-    return reportError(error)
-  } finally {
-    await discardEarlyKeyPool() // started by bin/provision.js; unused when the run needed no new key
-  }
-}
-
-function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // --help and --version end here with exit code 0; usage errors are bad input.
-    return error.exitCode === 0 ? 0 : ExitCode.badInput
-  }
-  if (isProvisionError(error)) {
-    err(`error: ${error.message}`)
-    for (const problem of error.problems) err(`  - ${problem}`)
-    if (error.hint) err(`Hint: ${error.hint}`)
-    return error.exitCode
-  }
-  err('internal error (a bug in fedforge; please report it with the trace below):')
-  err(error instanceof Error ? (error.stack ?? String(error)) : String(error))
-  return 70
-}
+startKeysEarly(process.argv.slice(2))
 
 // A closed pipe (`provision ... | head`) must not crash a run half-way: output is best effort.
 for (const stream of [process.stdout, process.stderr]) {
@@ -55,5 +12,5 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-const code = await main(process.argv.slice(2))
-process.exitCode = code
+const { main } = await import('./program.js')
+process.exitCode = await main(process.argv.slice(2))

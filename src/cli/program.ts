@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError } from 'commander'
+import { ExitCode, isProvisionError } from '../errors.js'
+import { discardEarlyKeyPool } from '../provision/pki/key-pool.js'
+import { registerCommands } from './commands/index.js'
+import { err, takeResult } from './run.js'
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return pkg.version
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('provision')
+    .description(
+      'Provision NVIDIA FLARE federations with homomorphic encryption: signed startup kits for every site.',
+    )
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .enablePositionalOptions()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+  registerCommands(program)
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return takeResult()
+  } catch (error) {
+    return reportError(error)
+  } finally {
+    await discardEarlyKeyPool() // started by main.ts; unused when the run needed no new key
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with exit code 0; usage errors are bad input.
+    return error.exitCode === 0 ? 0 : ExitCode.badInput
+  }
+  if (isProvisionError(error)) {
+    err(`error: ${error.message}`)
+    for (const problem of error.problems) err(`  - ${problem}`)
+    if (error.hint) err(`Hint: ${error.hint}`)
+    return error.exitCode
+  }
+  err('internal error (a bug in fedforge; please report it with the trace below):')
+  err(error instanceof Error ? (error.stack ?? String(error)) : String(error))
+  return 70
+}
