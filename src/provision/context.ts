@@ -57,6 +57,8 @@ export interface ProvisionContext {
   /** The `prod_NN` folder this run will become. */
   readonly prodDir: string
   readonly now: () => Date
+  /** Aborted when the run should stop (Ctrl-C): builders check it in long waits. */
+  readonly signal: AbortSignal
   emit(event: ProvisionEvent): void
   /** Absolute path of a participant's kit folder inside wip/. */
   kitDir(participant: Participant | string): string
@@ -88,6 +90,7 @@ export interface ContextInit {
   prodDir: string
   now: () => Date
   onEvent: EventSink
+  signal?: AbortSignal
 }
 
 /** A file the signature builder signs: directly in a kit's startup/ or local/ (Layout). */
@@ -119,6 +122,7 @@ export function createContext(init: ContextInit): ProvisionContext {
     wipDir: init.wipDir,
     prodDir: init.prodDir,
     now: init.now,
+    signal: init.signal ?? new AbortController().signal,
     emit: init.onEvent,
     kitDir: (p) => resolveInside(init.wipDir, typeof p === 'string' ? p : p.name),
     writeFile(relPath, data, mode = FileMode.file) {

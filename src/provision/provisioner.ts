@@ -7,6 +7,7 @@ import { createContext, type HeSummary, type ProvisionContext, type ProvisionOpt
 import type { EventSink } from './events.js'
 import { fsyncDir, removeStaleTemps, writeFileAtomic } from './fs/atomic.js'
 import { resolveInside } from './fs/safe-path.js'
+import { throwIfInterrupted } from './interrupt.js'
 import { FileMode, Layout, prodDirIndex, prodDirName } from './layout.js'
 import { acquireLock } from './lock.js'
 import type { ParticipantType, Project } from './project/types.js'
@@ -18,6 +19,8 @@ export interface ProvisionRequest {
   options?: Partial<ProvisionOptions>
   now?: () => Date
   onEvent?: EventSink
+  /** Stops the run (between steps, and while it waits for keys); wip/ is removed as after any failure. */
+  signal?: AbortSignal
 }
 
 export interface ProvisionResult {
@@ -69,6 +72,7 @@ function newContext(
     prodDir: join(projectDir, prodDirName(nextProdIndex(projectDir))),
     now,
     onEvent: req.onEvent ?? (() => {}),
+    signal: req.signal,
   })
 }
 
@@ -77,6 +81,7 @@ async function runInWip(ctx: ProvisionContext, builders: Builder[]): Promise<Pro
   mkdirSync(ctx.wipDir, { mode: FileMode.dir })
   try {
     await runLifecycle(builders, ctx)
+    throwIfInterrupted(ctx.signal)
     ctx.emit({ type: 'stage', stage: 'commit', builder: 'provisioner' })
     commitState(ctx)
     renameSync(ctx.wipDir, ctx.prodDir)
@@ -102,11 +107,13 @@ export async function runLifecycle(builders: Builder[], ctx: ProvisionContext): 
   let failure: unknown
   try {
     for (const b of builders) {
+      throwIfInterrupted(ctx.signal)
       started.push(b)
       ctx.emit({ type: 'stage', stage: 'initialize', builder: b.name })
       await b.initialize?.(ctx)
     }
     for (const b of builders) {
+      throwIfInterrupted(ctx.signal)
       ctx.emit({ type: 'stage', stage: 'build', builder: b.name })
       await b.build(ctx)
     }

@@ -65,6 +65,7 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
     renderer.onEvent(e)
   }
   if (mode !== 'json') for (const w of project.warnings) err(`warning: ${w}`)
+  const stop = stopOnSignals()
   try {
     const result = await provision({
       project,
@@ -75,12 +76,35 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
         rotateHeKey: flags.rotateHeKey ?? false,
       },
       onEvent,
+      signal: stop.signal,
     })
     renderer.done()
     printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips })
     return ExitCode.ok
   } finally {
+    stop.dispose()
     renderer.done()
+  }
+}
+
+/**
+ * Ctrl-C (or SIGTERM) stops the run at its next step or key wait: wip/ is removed and the lock released,
+ * then the CLI exits 130. A second Ctrl-C exits at once; the next run removes what is left.
+ */
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController()
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted)
+    err('\nstopping: removing the unfinished kits (Ctrl-C again to quit at once)')
+    controller.abort()
+  }
+  const signals = ['SIGINT', 'SIGTERM'] as const
+  for (const name of signals) process.on(name, onSignal)
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const name of signals) process.off(name, onSignal)
+    },
   }
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { ProvisionError } from '../../errors.js'
 import type { Builder, BuilderFactory } from '../builder.js'
 import type { Credential, ProvisionContext } from '../context.js'
+import { unlessInterrupted } from '../interrupt.js'
 import { FileMode, Layout } from '../layout.js'
 import { parseCertInfo } from '../pki/cert-info.js'
 import { type CertParams, createIssuer, type Issuer, issueLeafCert, issueRootCert } from '../pki/certs.js'
@@ -128,7 +129,7 @@ export function createCertBuilder(options: CertBuilderOptions): Builder {
       let done = 0
       const nextKey = async (name: string) => {
         if (!keys) throw new Error('cert builder: no key source')
-        const pem = await keys.take()
+        const pem = await unlessInterrupted(keys.take(), ctx.signal)
         ctx.emit({ type: 'key-generated', name, done: ++done, total })
         return pem
       }
