@@ -29,3 +29,29 @@ export function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal): 
     )
   })
 }
+
+/**
+ * Runs `work` on every item, at most `limit` at a time, and stops taking new items once `signal` aborts
+ * (then rejects with the interrupted error). The first failure stops the lanes too.
+ */
+export async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  let failed = false
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    try {
+      while (!failed && next < items.length) {
+        throwIfInterrupted(signal)
+        await work(items[next++]!)
+      }
+    } catch (error) {
+      failed = true
+      throw error
+    }
+  })
+  await Promise.all(lanes)
+}

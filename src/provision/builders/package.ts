@@ -6,6 +6,7 @@ import { ZipArchive } from 'archiver'
 import { ProvisionError } from '../../errors.js'
 import type { Builder } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
+import { runLimited } from '../interrupt.js'
 import { FileMode } from '../layout.js'
 
 interface ZipEntry {
@@ -71,13 +72,16 @@ async function zipOne(ctx: ProvisionContext, name: string): Promise<void> {
   ctx.emit({ type: 'zip-written', name, file, sha256: createHash('sha256').update(zip).digest('hex') })
 }
 
+/** Kits zipped at a time: zlib works on libuv's thread pool; each zip is held in memory until written. */
+const CONCURRENT_ZIPS = 4
+
 /** `--zip`: one `<name>.zip` per kit beside the kit folders (so it ends in prod_NN/). Phase 90. */
 export function createPackageBuilder(): Builder {
   return {
     name: 'package',
     async build(ctx) {
       const names = ctx.project.participants.map((p) => p.name).filter((n) => existsSync(ctx.kitDir(n)))
-      await Promise.all(names.map((n) => zipOne(ctx, n)))
+      await runLimited(names, CONCURRENT_ZIPS, ctx.signal, (n) => zipOne(ctx, n))
     },
   }
 }

@@ -2,19 +2,12 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Builder, BuilderFactory } from '../builder.js'
 import { requirePki } from '../context.js'
+import { runLimited } from '../interrupt.js'
 import { Layout } from '../layout.js'
 import { ContentSigner, loadSigningKey, signFolder } from '../pki/signing.js'
 
 /** Folders signed at a time: enough to keep libuv's thread pool busy, few enough to stay far from EMFILE. */
 const CONCURRENT_FOLDERS = 8
-
-async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!)
-  })
-  await Promise.all(lanes)
-}
 
 /**
  * Writes `signature.json` into `startup/` and `local/` of every kit, signed by the root CA key. Runs after
@@ -28,7 +21,7 @@ export function createSignatureBuilder(): Builder {
       const folders = ctx.project.participants
         .flatMap((p) => [Layout.startup, Layout.local].map((sub) => join(ctx.kitDir(p), sub)))
         .filter((dir) => existsSync(dir))
-      await runLimited(folders, CONCURRENT_FOLDERS, async (dir) => {
+      await runLimited(folders, CONCURRENT_FOLDERS, ctx.signal, async (dir) => {
         const files = await signFolder(dir, signer, (path, entry) => ctx.takeWritten(path, entry))
         ctx.emit({ type: 'signed', dir, files })
       })
