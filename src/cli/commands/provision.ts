@@ -89,23 +89,22 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
 
 /**
  * Ctrl-C (or SIGTERM) stops the run at its next step or key wait: wip/ is removed and the lock released,
- * then the CLI exits 130. A second Ctrl-C exits at once; the next run removes what is left.
+ * then the CLI exits 130. The handler is then removed, so a second Ctrl-C ends the process at once (the
+ * next run removes what it leaves).
  */
 function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted)
+  const signals = ['SIGINT', 'SIGTERM'] as const
+  const dispose = () => {
+    for (const name of signals) process.off(name, onSignal)
+  }
+  function onSignal() {
+    dispose()
     err('\nstopping: removing the unfinished kits (Ctrl-C again to quit at once)')
     controller.abort()
   }
-  const signals = ['SIGINT', 'SIGTERM'] as const
   for (const name of signals) process.on(name, onSignal)
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      for (const name of signals) process.off(name, onSignal)
-    },
-  }
+  return { signal: controller.signal, dispose }
 }
 
 function generateSample(path: string, force: boolean): number {
