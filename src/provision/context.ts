@@ -2,7 +2,7 @@ import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeFileSync } 
 import { dirname } from 'node:path'
 import type { EventSink, ProvisionEvent } from './events.js'
 import { resolveInside } from './fs/safe-path.js'
-import { FileMode, Layout } from './layout.js'
+import { FileMode, SIGNED_FOLDERS } from './layout.js'
 import type { Participant, Project } from './project/types.js'
 
 /** A certificate and its private key, both PEM. */
@@ -93,8 +93,8 @@ export interface ContextInit {
   signal?: AbortSignal
 }
 
-/** A file the signature builder signs: directly in a kit's startup/ or local/ (Layout). */
-const SIGNED_FILE = new RegExp(`^[^/]+/(${Layout.startup}|${Layout.local})/[^/]+$`)
+/** A file the signature builder signs: directly in one of a kit's SIGNED_FOLDERS. */
+const SIGNED_FILE = new RegExp(`^[^/]+/(${SIGNED_FOLDERS.join('|')})/[^/]+$`)
 
 /** Writes `data` to `path` with exactly `mode` (whatever the umask); with `stamp`, returns size and mtime. */
 function writeWithMode(path: string, data: string | Uint8Array, mode: number, stamp: boolean) {

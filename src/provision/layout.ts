@@ -28,6 +28,9 @@ export const Layout = {
   commConfig: 'comm_config.json',
 } as const
 
+/** The kit folders signature.json signs (the signature builder, verify, and the context's write cache). */
+export const SIGNED_FOLDERS = [Layout.startup, Layout.local] as const
+
 /** `prod_00`, `prod_01`, … */
 export function prodDirName(index: number): string {
   return `${Layout.prodPrefix}${String(index).padStart(2, '0')}`

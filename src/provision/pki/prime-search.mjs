@@ -36,8 +36,8 @@ function oddPrimesBelow(limit) {
   return Float64Array.from(out)
 }
 
-/** @param {bigint} x */
-const b64u = (x) => {
+/** Big-endian unsigned bytes, minimal length, as base64url (JWK encoding). @param {bigint} x */
+export function toBase64Url(x) {
   const hex = x.toString(16)
   return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url')
 }
@@ -150,7 +150,7 @@ export function isProbablePrime(n, rounds, randomBytes) {
     s++
   }
   const size = Math.ceil(n.toString(16).length / 2)
-  const key = createPublicKey({ key: { kty: 'RSA', n: b64u(n), e: b64u(d) }, format: 'jwk' })
+  const key = createPublicKey({ key: { kty: 'RSA', n: toBase64Url(n), e: toBase64Url(d) }, format: 'jwk' })
   for (let i = 0; i < rounds; i++) {
     const a = (toBigInt(randomBytes(size + 8)) % (n - 3n)) + 2n
     const input = Buffer.from(a.toString(16).padStart(size * 2, '0'), 'hex')

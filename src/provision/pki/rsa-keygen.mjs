@@ -15,7 +15,7 @@
 //   generated key as OpenSSL's RSA_check_key does (n = pq, ed = 1 mod lambda, dP, dQ, qInv, primality
 //   with 64 rounds) plus a sign/verify round trip.
 import { createPrivateKey } from 'node:crypto'
-import { randomProbablePrime } from './prime-search.mjs'
+import { randomProbablePrime, toBase64Url } from './prime-search.mjs'
 
 export const RSA_BITS = 2048
 export const PRIME_BITS = 1024
@@ -53,12 +53,7 @@ export function modInverse(a, m) {
   return ((s0 % m) + m) % m
 }
 
-/** Big-endian unsigned bytes, minimal length, as base64url (JWK encoding). @param {bigint} x */
-export function toBase64Url(x) {
-  let hex = x.toString(16)
-  if (hex.length % 2) hex = `0${hex}`
-  return Buffer.from(hex, 'hex').toString('base64url')
-}
+export { toBase64Url }
 
 /** A prime usable with e: gcd(e, p - 1) = 1. @param {() => bigint} nextPrime */
 function primeCoprimeToE(nextPrime) {

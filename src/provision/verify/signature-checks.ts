@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { Layout } from '../layout.js'
+import { Layout, SIGNED_FOLDERS } from '../layout.js'
 import { compareSignedFolder, signedEntries } from '../pki/signing.js'
 import { readJson } from './kit-files.js'
 import { type Check, fail, ok, warn } from './types.js'
@@ -27,7 +27,7 @@ async function folderProblems(
 export async function signatureChecks(kitDir: string, rootPem: string): Promise<Check[]> {
   const key = createPublicKey(rootPem)
   const checks: Check[] = []
-  for (const sub of [Layout.startup, Layout.local]) {
+  for (const sub of SIGNED_FOLDERS) {
     const dir = join(kitDir, sub)
     if (!existsSync(dir)) continue
     const sigFile = join(dir, Layout.signature)
