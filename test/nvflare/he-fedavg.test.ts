@@ -102,6 +102,8 @@ interface Run {
   say: (line: string) => void
 }
 
+const adminArgs = (prod: string) => ['--admin-kit', join(prod, ADMIN), '--username', ADMIN]
+
 /** Starts the server, then the clients, each with its kit's own startup/start.sh; returns the kit folders. */
 async function startFederation(run: Run, prod: string): Promise<string[]> {
   const names = [SERVER, ...CLIENTS]
@@ -113,22 +115,16 @@ async function startFederation(run: Run, prod: string): Promise<string[]> {
   }
   expect(await waitForRegistration(kitDirs[0]!, kitDirs, 3 * MINUTE)).toEqual([...CLIENTS])
   for (const line of registrationLines(kitDirs[0]!)) run.say(`server log: ${line}`)
+  const clients = await runPython(python.python, [DRIVER, ...adminArgs(prod), 'clients'], run.env, MINUTE)
+  expect(lastEvent(clients, 'clients')['clients'], 'clients the server reports to the admin').toEqual([
+    ...CLIENTS,
+  ])
   return kitDirs
 }
 
 /** Submits the job through the admin kit (our FLARE API driver), waits for the end, downloads the result. */
 async function runJob(run: Run, prod: string, jobDir: string, kitDirs: string[]): Promise<string> {
-  const args = [
-    DRIVER,
-    '--admin-kit',
-    join(prod, ADMIN),
-    '--username',
-    ADMIN,
-    'run',
-    jobDir,
-    '--timeout',
-    '600',
-  ]
+  const args = [DRIVER, ...adminArgs(prod), 'run', jobDir, '--timeout', '600']
   const driver = await runPython(python.python, args, run.env, 12 * MINUTE)
   for (const e of driver.events) run.say(`driver: ${JSON.stringify(e)}`)
   const finished = lastEvent(driver, 'finished')
