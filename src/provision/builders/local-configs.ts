@@ -47,6 +47,12 @@ export function serverResourcesValues(ctx: ProvisionContext, args: StaticArgs): 
 
 export function clientResourcesValues(ctx: ProvisionContext, c: ClientParticipant): Values {
   const t = kitTable(ctx.target)
+  if (!t.client.allowLogStreaming && c.allowLogStreaming !== undefined) {
+    ctx.emit({
+      type: 'warning',
+      message: `${c.name}: allow_log_streaming is ignored: NVFlare ${t.version} has no log streaming`,
+    })
+  }
   const streaming: Record<string, PyJson> = t.client.allowLogStreaming
     ? { allow_log_streaming: c.allowLogStreaming ?? true }
     : {}
