@@ -1,8 +1,10 @@
-// Regenerates src/provision/targets/classes.generated.ts from the NVFlare reference output
-// (test/fixtures/reference/nvflare-versions/<V>/{classes,allow-list-classes}.txt): npm run gen:classes
+// Regenerates src/provision/targets/classes.generated.ts and allow-lists.generated.ts from the NVFlare
+// reference output (test/fixtures/reference/nvflare-versions/<V>/): npm run gen:classes
 import { writeFileSync } from 'node:fs'
+import { targetAllowListsSource } from './target-allow-lists-source.js'
 import { targetClassesSource } from './target-classes-source.js'
 
-const out = new URL('../src/provision/targets/classes.generated.ts', import.meta.url)
-writeFileSync(out, targetClassesSource())
-console.log('wrote src/provision/targets/classes.generated.ts')
+const targets = new URL('../src/provision/targets/', import.meta.url)
+writeFileSync(new URL('classes.generated.ts', targets), targetClassesSource())
+writeFileSync(new URL('allow-lists.generated.ts', targets), targetAllowListsSource())
+console.log('wrote src/provision/targets/classes.generated.ts and allow-lists.generated.ts')

@@ -8,6 +8,7 @@ import { askClients } from './wizard/client-steps.js'
 import { askHe, askSecurity } from './wizard/security-steps.js'
 import { askProject, askServer } from './wizard/server-steps.js'
 import { type InitPreset, toProjectFile, type WizardSettings } from './wizard/settings.js'
+import { askTarget } from './wizard/target-step.js'
 
 export type { InitPreset, WizardSettings } from './wizard/settings.js'
 
@@ -27,6 +28,7 @@ export interface WizardResult {
  */
 export async function runWizard(p: Prompter, pre: InitPreset = {}): Promise<WizardResult> {
   const { name, description } = await askProject(p, pre)
+  const nvflareVersion = await askTarget(p, pre)
   const server = await askServer(p, pre)
   const clients = await askClients(p, pre, [server.name])
   const taken = [server.name, ...clients.map((c) => c.name)]
@@ -36,6 +38,7 @@ export async function runWizard(p: Prompter, pre: InitPreset = {}): Promise<Wiza
   const settings: WizardSettings = {
     name,
     description,
+    nvflareVersion,
     server: { ...server, connectionSecurity },
     clients,
     admins,
@@ -53,6 +56,7 @@ export function summaryLines(s: WizardSettings, output: string): string[] {
   const he = s.he
   return [
     `Project ${s.name}: ${s.description}`,
+    `  NVFlare  ${s.nvflareVersion} (the kits are written for it)`,
     `  server   ${server.name} (org ${server.org}), ports ${server.fedLearnPort}/${server.adminPort}, ${server.connectionSecurity}` +
       (server.hostNames.length > 0 ? `, also ${server.hostNames.join(', ')}` : ''),
     `  clients  ${s.clients.length}: ${abbreviate(s.clients.map((c) => c.name))} (orgs ${abbreviate(orgs)})`,

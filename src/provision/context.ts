@@ -4,6 +4,7 @@ import type { EventSink, ProvisionEvent } from './events.js'
 import { resolveInside } from './fs/safe-path.js'
 import { FileMode, SIGNED_FOLDERS } from './layout.js'
 import type { Participant, Project } from './project/types.js'
+import { DEFAULT_NVFLARE_VERSION, type NvflareVersion } from './targets/version.js'
 
 /** A certificate and its private key, both PEM. */
 export interface Credential {
@@ -48,6 +49,8 @@ export interface FileStamp {
 export interface ProvisionContext {
   readonly project: Project
   readonly options: ProvisionOptions
+  /** The NVFlare version the kits are written for: builders read its KitTable (targets/kit-table.ts). */
+  readonly target: NvflareVersion
   /** `<workspace>/<project name>` */
   readonly projectDir: string
   /** `<projectDir>/state` */
@@ -84,6 +87,8 @@ export interface ProvisionContext {
 export interface ContextInit {
   project: Project
   options: ProvisionOptions
+  /** Default: DEFAULT_NVFLARE_VERSION. */
+  target?: NvflareVersion
   projectDir: string
   stateDir: string
   wipDir: string
@@ -117,6 +122,7 @@ export function createContext(init: ContextInit): ProvisionContext {
   return {
     project: init.project,
     options: init.options,
+    target: init.target ?? DEFAULT_NVFLARE_VERSION,
     projectDir: init.projectDir,
     stateDir: init.stateDir,
     wipDir: init.wipDir,

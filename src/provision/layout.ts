@@ -4,6 +4,8 @@ export const Layout = {
   stateFile: 'cert.json',
   /** The HE key: a TenSEAL client context (parameters + secret key), reused by every run. */
   heStateFile: 'he_context.tenseal',
+  /** The NVFlare target of the workspace's kits (ours; NVFlare's cert.json keeps its own shape). */
+  targetStateFile: 'target.json',
   lockFile: '.provision.lock',
   wipDir: 'wip',
   prodPrefix: 'prod_',

@@ -11,6 +11,9 @@ import { throwIfInterrupted } from './interrupt.js'
 import { FileMode, Layout, prodDirIndex, prodDirName } from './layout.js'
 import { acquireLock } from './lock.js'
 import type { ParticipantType, Project } from './project/types.js'
+import { checkProjectForTarget } from './targets/check-project.js'
+import { type RunTarget, readStoredTarget, resolveTarget, serializeTarget } from './targets/state-target.js'
+import { type NvflareVersion, parseNvflareVersion } from './targets/version.js'
 
 export interface ProvisionRequest {
   project: Project
@@ -21,6 +24,11 @@ export interface ProvisionRequest {
   onEvent?: EventSink
   /** Stops the run (between steps, and while it waits for keys); wip/ is removed as after any failure. */
   signal?: AbortSignal
+  /**
+   * The NVFlare version the kits are for. Default: the one state/ kept from the last run, else
+   * DEFAULT_NVFLARE_VERSION. The run keeps its target in state/ for the next.
+   */
+  nvflareVersion?: NvflareVersion
 }
 
 export interface ProvisionResult {
@@ -28,6 +36,8 @@ export interface ProvisionResult {
   prodDir: string
   kits: { name: string; type: ParticipantType; dir: string }[]
   he: HeSummary | undefined
+  /** The NVFlare version the kits were written for, and where that came from. */
+  target: RunTarget
 }
 
 /**
@@ -38,15 +48,24 @@ export interface ProvisionResult {
 export async function provision(req: ProvisionRequest): Promise<ProvisionResult> {
   const now = req.now ?? (() => new Date())
   const options: ProvisionOptions = { genScripts: false, zip: false, rotateHeKey: false, ...req.options }
+  // A library caller may pass any string: checked like the CLI flag (a patch release maps onto its line).
+  const requested =
+    req.nvflareVersion === undefined
+      ? undefined
+      : parseNvflareVersion(String(req.nvflareVersion), 'nvflareVersion')
   const builders = await createBuilders(req.project, options) // bad builder args fail before any write
   const projectDir = resolveInside(req.workspace, req.project.name)
   const created = makeDirs(projectDir)
   let release: (() => void) | undefined
   try {
     release = acquireLock(join(projectDir, Layout.lockFile), now())
-    const ctx = newContext(req, options, projectDir, now)
+    const stateDir = join(projectDir, Layout.stateDir)
+    const target = resolveTarget(requested, readStoredTarget(stateDir))
+    checkProjectForTarget(req.project, target.version)
+    const ctx = newContext(req, options, projectDir, now, target.version)
     removeStaleTemps(ctx.stateDir) // left by a run killed while it wrote state
-    return await runInWip(ctx, builders)
+    ctx.stageState(Layout.targetStateFile, serializeTarget(target.version))
+    return { ...(await runInWip(ctx, builders)), target }
   } catch (error) {
     release?.()
     release = undefined
@@ -62,10 +81,12 @@ function newContext(
   options: ProvisionOptions,
   projectDir: string,
   now: () => Date,
+  target: NvflareVersion,
 ): ProvisionContext {
   return createContext({
     project: req.project,
     options,
+    target,
     projectDir,
     stateDir: join(projectDir, Layout.stateDir),
     wipDir: join(projectDir, Layout.wipDir),
@@ -76,7 +97,10 @@ function newContext(
   })
 }
 
-async function runInWip(ctx: ProvisionContext, builders: Builder[]): Promise<ProvisionResult> {
+async function runInWip(
+  ctx: ProvisionContext,
+  builders: Builder[],
+): Promise<Omit<ProvisionResult, 'target'>> {
   rmSync(ctx.wipDir, { recursive: true, force: true }) // left by a run that was killed
   mkdirSync(ctx.wipDir, { mode: FileMode.dir })
   try {

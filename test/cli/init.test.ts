@@ -114,7 +114,22 @@ describe('runInit', () => {
         { prompter: createDefaultsPrompter(), provisionFile },
       ),
     ).toBe(0)
-    expect(provisionFile).toHaveBeenCalledWith('fed2.yml', 'workspace')
+    expect(provisionFile).toHaveBeenCalledWith('fed2.yml', 'workspace', '2.8')
+  })
+
+  it('--nvflare-version: provisions for that target, and the Next line names it', async () => {
+    const provisionFile = vi.fn(async () => 0)
+    const flags = { yes: true, name: 'fed', he: false, nvflareVersion: '2.7.2' }
+    const prompter = createDefaultsPrompter()
+    expect(await runInit({ ...flags, provision: true }, { prompter, provisionFile })).toBe(0)
+    expect(provisionFile).toHaveBeenCalledWith('project.yml', 'workspace', '2.7')
+    const printed: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => printed.push(String(chunk)) > 0)
+    expect(await runInit({ ...flags, output: 'b.yml', nvflareVersion: '2.9' }, { prompter })).toBe(0)
+    expect(printed.join('')).toContain('Next: provision -p b.yml --nvflare-version 2.9')
+    await expect(runInit({ ...flags, output: 'c.yml', nvflareVersion: '3' }, { prompter })).rejects.toThrow(
+      /--nvflare-version "3": expected one of 2\.7, 2\.8, 2\.9/,
+    )
   })
 
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createDefaultsPrompter } from '../../src/cli/prompts.js'
-import { runWizard } from '../../src/cli/wizard.js'
+import { runWizard, summaryLines } from '../../src/cli/wizard.js'
 import { isProvisionError } from '../../src/errors.js'
 import { parseHeArgs } from '../../src/he-builder/params.js'
 import { loadProject } from '../../src/provision/project/load.js'
@@ -185,6 +185,25 @@ describe('runWizard: HE', () => {
     expect(shown).toContain('more than the 109 bits that give 128-bit security at poly_modulus_degree 4096')
     expect(shown).toContain('cannot be carried by the middle primes [20, 25]')
     expect(shown).toContain('scale_bits 20 cannot be carried')
+  })
+})
+
+describe('runWizard: the NVFlare target', () => {
+  it('asks for it (default 2.8), shows it in the summary, and keeps it out of project.yml', async () => {
+    const p = scriptedPrompter([[/NVFlare version the sites run/, '2.7']])
+    const { settings, text } = await runWizard(p)
+    expect(p.left()).toEqual([])
+    expect(settings.nvflareVersion).toBe('2.7')
+    expect(summaryLines(settings, 'project.yml')).toContain('  NVFlare  2.7 (the kits are written for it)')
+    expect(text).not.toMatch(/nvflare_version|2\.7/)
+    expect((await runWizard(createDefaultsPrompter())).settings.nvflareVersion).toBe('2.8')
+  })
+
+  it('--nvflare-version skips the question (a patch release names its line)', async () => {
+    const p = scriptedPrompter([])
+    const { settings } = await runWizard(p, { nvflareVersion: '2.8.1' })
+    expect(settings.nvflareVersion).toBe('2.8')
+    expect(p.asked.some((m) => /NVFlare version/.test(m))).toBe(false)
   })
 })
 

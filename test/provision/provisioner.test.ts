@@ -19,7 +19,7 @@ describe('the provisioner', () => {
     writeFileSync(join(state, '.0123456789ab.tmp'), 'half a state file')
     writeFileSync(join(state, 'notes.txt'), 'not ours to remove')
     await provision({ project, workspace })
-    expect(readdirSync(state).sort()).toEqual(['cert.json', 'notes.txt'])
+    expect(readdirSync(state).sort()).toEqual(['cert.json', 'notes.txt', 'target.json'])
   })
 
   it('a failing builder leaves no prod_NN, no wip/ and no state, and its error is the one thrown', async () => {

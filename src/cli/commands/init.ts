@@ -3,6 +3,11 @@ import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
+import {
+  DEFAULT_NVFLARE_VERSION,
+  NVFLARE_VERSIONS,
+  type NvflareVersion,
+} from '../../provision/targets/version.js'
 import { createDefaultsPrompter, createTerminalPrompter, PromptCancelled, type Prompter } from '../prompts.js'
 import { action, err, out } from '../run.js'
 import { ask } from '../wizard/ask.js'
@@ -21,8 +26,8 @@ export interface InitFlags extends InitPreset {
 export interface InitDeps {
   /** Answers the questions; default: the terminal (or the defaults with --yes). */
   prompter?: Prompter
-  /** Provisions the file written; default: the same code as `provision -p FILE`. */
-  provisionFile?: (file: string, workspace: string) => Promise<number>
+  /** Provisions the file written; default: the same code as `provision -p FILE --nvflare-version V`. */
+  provisionFile?: (file: string, workspace: string, nvflareVersion: NvflareVersion) => Promise<number>
 }
 
 export function registerInit(program: Command): void {
@@ -34,6 +39,10 @@ export function registerInit(program: Command): void {
     .option('--force', 'overwrite the output file if it exists (with --yes; the wizard asks)')
     .option('--name <name>', 'project name')
     .option('--description <text>', 'project description')
+    .option(
+      '--nvflare-version <version>',
+      `the NVFlare version the sites run: ${NVFLARE_VERSIONS.join(', ')} (default ${DEFAULT_NVFLARE_VERSION})`,
+    )
     .option('--server <host>', 'server host name: the DNS name the sites dial')
     .option('--server-org <org>', 'org of the server')
     .option('--host-names <list>', 'other host names / IP addresses of the server, comma-separated')
@@ -73,11 +82,13 @@ export async function runInit(flags: InitFlags, deps: InitDeps = {}): Promise<nu
       flags.provision ??
       (await p.confirm({ message: 'Provision the startup kits now?', default: p.interactive }))
     const workspace = flags.workspace ?? 'workspace'
+    const target = result.settings.nvflareVersion
     if (!now) {
-      out(`Next: provision -p ${output}${workspace === 'workspace' ? '' : ` -w ${workspace}`}`)
+      const ws = workspace === 'workspace' ? '' : ` -w ${workspace}`
+      out(`Next: provision -p ${output}${ws} --nvflare-version ${target}`)
       return ExitCode.ok
     }
-    return await (deps.provisionFile ?? provisionFile)(output, workspace)
+    return await (deps.provisionFile ?? provisionFile)(output, workspace, target)
   } catch (error) {
     if (!(error instanceof PromptCancelled)) throw error
     err('\ncancelled: nothing was written')
@@ -99,8 +110,8 @@ function choosePrompter(flags: InitFlags): Prompter {
   return createTerminalPrompter()
 }
 
-function provisionFile(file: string, workspace: string): Promise<number> {
-  return runProvision({ projectFile: file, workspace, addClient: [], addUser: [] })
+function provisionFile(file: string, workspace: string, nvflareVersion: NvflareVersion): Promise<number> {
+  return runProvision({ projectFile: file, workspace, addClient: [], addUser: [], nvflareVersion })
 }
 
 /** The output file: never an existing file without asking (with --yes: only with --force). */

@@ -5,6 +5,12 @@ import { ExitCode, ProvisionError } from '../../errors.js'
 import type { ProvisionEvent } from '../../provision/events.js'
 import { loadProjectFile } from '../../provision/project/load.js'
 import { provision } from '../../provision/provisioner.js'
+import {
+  DEFAULT_NVFLARE_VERSION,
+  NVFLARE_VERSIONS,
+  type NvflareVersion,
+  parseNvflareVersion,
+} from '../../provision/targets/version.js'
 import { readTemplate } from '../../provision/templates.js'
 import { createRenderer, renderMode } from '../render.js'
 import { action, err, out } from '../run.js'
@@ -21,6 +27,7 @@ export interface ProvisionFlags {
   generate?: boolean
   force?: boolean
   json?: boolean
+  nvflareVersion?: string
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -47,6 +54,10 @@ export function registerProvision(program: Command): void {
       '--rotate-he-key',
       'accept changed HE parameters: makes a new HE key; every client needs its new kit',
     )
+    .option(
+      '--nvflare-version <version>',
+      `the NVFlare version the sites run: ${NVFLARE_VERSIONS.join(', ')} (default: the one state/ kept, else ${DEFAULT_NVFLARE_VERSION})`,
+    )
     .option('-g, --generate', 'write a sample project.yml (to -p FILE, default ./project.yml) and stop')
     .option('--force', 'with -g: overwrite an existing file')
     .option('--json', 'print the result as one JSON document on standard output')
@@ -56,6 +67,7 @@ export function registerProvision(program: Command): void {
 export async function runProvision(flags: ProvisionFlags): Promise<number> {
   if (flags.generate) return generateSample(flags.projectFile ?? 'project.yml', flags.force ?? false)
   if (!flags.projectFile) return noProjectFile(flags)
+  const nvflareVersion = targetFlag(flags.nvflareVersion)
   const project = loadProjectFile(flags.projectFile, { addClients: flags.addClient, addUsers: flags.addUser })
   const mode = renderMode(flags.json ?? false)
   const renderer = createRenderer(mode)
@@ -77,6 +89,7 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
       },
       onEvent,
       signal: stop.signal,
+      ...(nvflareVersion ? { nvflareVersion } : {}),
     })
     renderer.done()
     printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips })
@@ -107,6 +120,11 @@ function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
   return { signal: controller.signal, dispose }
 }
 
+/** `--nvflare-version`, checked before anything is read or written. */
+function targetFlag(value: string | undefined): NvflareVersion | undefined {
+  return value === undefined ? undefined : parseNvflareVersion(value, '--nvflare-version')
+}
+
 function generateSample(path: string, force: boolean): number {
   if (existsSync(path) && !force) {
     throw new ProvisionError('file-exists', `${path} already exists; it was left as it is`, {
@@ -122,7 +140,7 @@ function generateSample(path: string, force: boolean): number {
 async function noProjectFile(flags: ProvisionFlags): Promise<number> {
   if (process.stdin.isTTY) {
     const { runInit } = await import('./init.js')
-    return runInit({ workspace: flags.workspace })
+    return runInit({ workspace: flags.workspace, nvflareVersion: flags.nvflareVersion })
   }
   throw new ProvisionError(
     'no-project-file',

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Project } from '../../provision/project/types.js'
 import type { ProvisionResult } from '../../provision/provisioner.js'
+import type { RunTarget } from '../../provision/targets/state-target.js'
 import { out } from '../run.js'
 
 /** A zip written with --zip: `file` relative to prod_NN. */
@@ -25,6 +26,8 @@ export function printSummary(project: Project, result: ProvisionResult, options:
     const { projectDir, prodDir, kits } = result
     const doc = {
       project: project.name,
+      nvflareVersion: result.target.version,
+      target: { source: result.target.source, changedFrom: result.target.changedFrom ?? null },
       projectDir,
       prodDir,
       kits,
@@ -40,6 +43,7 @@ export function printSummary(project: Project, result: ProvisionResult, options:
   if (count('relay') > 0) parts.push(`${count('relay')} relays`)
   out(`Provisioned ${project.name}: ${result.kits.length} kits (${parts.join(', ')})`)
   out(`  in ${result.prodDir}`)
+  out(`  ${targetLine(result.target)}`)
   if (result.he) {
     const he = result.he
     const key = he.reusedKey ? 'existing key reused' : 'new key'
@@ -49,6 +53,20 @@ export function printSummary(project: Project, result: ProvisionResult, options:
   }
   for (const z of zips) out(`  ${z.file}  sha256 ${z.sha256}`)
   printNextSteps(project, result, zips.length > 0)
+}
+
+const SOURCE: Record<RunTarget['source'], string> = {
+  requested: '--nvflare-version',
+  state: 'kept from state/',
+  default: 'the default; choose with --nvflare-version',
+}
+
+/** Which NVFlare the kits are for; a change is said plainly, since every site needs its new kit. */
+export function targetLine(t: RunTarget): string {
+  if (t.changedFrom) {
+    return `NVFlare ${t.version}: target changed from ${t.changedFrom} to ${t.version} (every kit of this run is for ${t.version}; later runs keep it)`
+  }
+  return `NVFlare ${t.version} (${SOURCE[t.source]})`
 }
 
 function printNextSteps(project: Project, result: ProvisionResult, zipped: boolean): void {

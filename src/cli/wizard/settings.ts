@@ -1,11 +1,14 @@
 import type { HeParams } from '../../he-builder/params.js'
 import type { ParticipantEntry, ProjectFile } from '../../provision/project/schema.js'
 import type { ConnectionSecurity } from '../../provision/project/types.js'
+import { DEFAULT_NVFLARE_VERSION, type NvflareVersion } from '../../provision/targets/version.js'
 
 /** What the wizard gathers, before it becomes a ProjectFile. */
 export interface WizardSettings {
   name: string
   description: string
+  /** The NVFlare version the kits are for (not part of project.yml: a provision flag). */
+  nvflareVersion: NvflareVersion
   server: ServerSettings
   clients: { name: string; org: string }[]
   admins: { name: string; org: string; role: string }[]
@@ -26,6 +29,7 @@ export interface ServerSettings {
 export interface InitPreset {
   name?: string
   description?: string
+  nvflareVersion?: string
   server?: string
   serverOrg?: string
   hostNames?: string
@@ -59,6 +63,7 @@ export const DEFAULTS = {
   clientPattern: 'site-{n}',
   admin: 'admin@example.com',
   connectionSecurity: 'mtls' as ConnectionSecurity,
+  nvflareVersion: DEFAULT_NVFLARE_VERSION,
   /** The most clients one wizard answer makes; edit the file for more. */
   maxClients: 1000,
 } as const

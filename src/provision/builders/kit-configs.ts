@@ -8,8 +8,12 @@ import type {
   Project,
   RelayParticipant,
 } from '../project/types.js'
+import type { KitTable } from '../targets/kit-table.js'
 
-/** The JSON configs of each kit kind, with NVFlare's keys, nesting and values (NVFLARE-FORMATS.md §2). */
+/**
+ * The JSON configs of each kit kind, with NVFlare's keys, nesting and values (NVFLARE-FORMATS.md §2), for
+ * the NVFlare version whose KitTable is given.
+ */
 
 export interface StaticArgs {
   configFolder: string
@@ -17,7 +21,15 @@ export interface StaticArgs {
   downloadJobUrl: string
 }
 
-export function fedServerJson(project: Project, args: StaticArgs): object {
+/** 2.7's `overseer_agent`: the address a participant dials, as `host:fed_learn_port:admin_port`. */
+function overseerAgent(table: KitTable, host: string, port: number, adminPort: number): object {
+  if (!table.overseerAgent) return {}
+  return {
+    overseer_agent: { path: table.overseerAgent, args: { sp_end_point: `${host}:${port}:${adminPort}` } },
+  }
+}
+
+export function fedServerJson(project: Project, args: StaticArgs, table: KitTable): object {
   const s = project.server
   return {
     format_version: 2,
@@ -33,6 +45,7 @@ export function fedServerJson(project: Project, args: StaticArgs): object {
         connection_security: s.connectionSecurity,
       },
     ],
+    ...overseerAgent(table, s.name, s.fedLearnPort, s.adminPort),
   }
 }
 
@@ -53,14 +66,20 @@ function securityOf(project: Project, p: Participant): ConnectionSecurity {
     : project.server.connectionSecurity
 }
 
-export function fedClientJson(project: Project, client: ClientParticipant, args: StaticArgs): object {
+export function fedClientJson(
+  project: Project,
+  client: ClientParticipant,
+  args: StaticArgs,
+  table: KitTable,
+): object {
   const t = serverTarget(project, client, project.server.fedLearnPort)
+  const target = table.clientServiceTarget ? { target: `${t.host}:${t.port}` } : {}
   return {
     format_version: 2,
     servers: [
       {
         name: project.name,
-        service: { target: `${t.host}:${t.port}`, scheme: args.scheme },
+        service: { ...target, scheme: args.scheme },
         identity: project.server.name,
       },
     ],
@@ -72,6 +91,7 @@ export function fedClientJson(project: Project, client: ClientParticipant, args:
       is_leaf: !project.clients.some((c) => c.parent === client.name),
       connection_security: securityOf(project, client),
     },
+    ...overseerAgent(table, t.host, t.port, project.server.adminPort),
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   RelayParticipant,
   ServerParticipant,
 } from '../project/types.js'
+import { kitTable } from '../targets/kit-table.js'
 import {
   commConfigJson,
   fedAdminJson,
@@ -18,12 +19,16 @@ import {
   type StaticArgs,
   studyRegistryJson,
 } from './kit-configs.js'
-import { writeLocalDefaults, writeReadme, writeScripts, writeStartAll } from './static-scripts.js'
+import { writeLocalDefaults } from './local-configs.js'
+import { writeReadme, writeScripts, writeStartAll } from './static-scripts.js'
 
 const json = (value: object) => `${JSON.stringify(value, null, 2)}\n`
 
 function buildServer(ctx: ProvisionContext, s: ServerParticipant, args: StaticArgs): void {
-  ctx.writeFile(`${s.name}/${Layout.startup}/${Layout.fedServer}`, json(fedServerJson(ctx.project, args)))
+  ctx.writeFile(
+    `${s.name}/${Layout.startup}/${Layout.fedServer}`,
+    json(fedServerJson(ctx.project, args, kitTable(ctx.target))),
+  )
   writeScripts(ctx, s, args)
   writeLocalDefaults(ctx, s, args)
   const registry = studyRegistryJson(ctx.project)
@@ -32,7 +37,10 @@ function buildServer(ctx: ProvisionContext, s: ServerParticipant, args: StaticAr
 }
 
 function buildClient(ctx: ProvisionContext, c: ClientParticipant, args: StaticArgs): void {
-  ctx.writeFile(`${c.name}/${Layout.startup}/${Layout.fedClient}`, json(fedClientJson(ctx.project, c, args)))
+  ctx.writeFile(
+    `${c.name}/${Layout.startup}/${Layout.fedClient}`,
+    json(fedClientJson(ctx.project, c, args, kitTable(ctx.target))),
+  )
   writeScripts(ctx, c, args)
   writeLocalDefaults(ctx, c, args)
   const relay = relayResourcesJson(ctx.project, c, args)

@@ -5,7 +5,7 @@ import type { Participant, Project } from '../project/types.js'
 import { renderTemplate } from '../templates.js'
 import { type StaticArgs, serverTarget } from './kit-configs.js'
 
-/** Scripts, readme and local/ defaults of each kit kind, from the files in src/provision/templates. */
+/** Scripts and readme of each kit kind, from the files in src/provision/templates. */
 
 const MODULES = {
   server: 'nvflare.private.fed.app.server.server_train',
@@ -32,33 +32,6 @@ export function writeScripts(ctx: ProvisionContext, p: Participant, args: Static
   }
   for (const script of ['start.sh', 'sub_start.sh', 'stop_fl.sh']) {
     ctx.writeFile(`${startup}/${script}`, renderTemplate(script, values), FileMode.script)
-  }
-}
-
-export function writeLocalDefaults(ctx: ProvisionContext, p: Participant, args: StaticArgs): void {
-  const local = `${p.name}/${Layout.local}`
-  const copy = (template: string, file: string, values: Record<string, string | number | boolean> = {}) =>
-    ctx.writeFile(`${local}/${file}`, renderTemplate(`local/${template}`, values))
-  if (p.type === 'admin') {
-    copy('admin_resources.json.tmpl', 'resources.json.default')
-    return
-  }
-  copy('log_config.json.tmpl', 'log_config.json.default')
-  if (p.type === 'relay') return
-  copy('authorization.json.tmpl', 'authorization.json.default')
-  copy('privacy.json.tmpl', 'privacy.json.sample')
-  if (p.type === 'server') {
-    copy('server_resources.json.tmpl', 'resources.json.default', {
-      download_job_url: JSON.stringify(args.downloadJobUrl),
-      // NVFlare's default of 100 would turn away the 101st client of a larger federation.
-      max_num_clients: Math.max(100, ctx.project.clients.length),
-    })
-  } else {
-    copy('client_resources.json.tmpl', 'resources.json.default', {
-      num_of_gpus: p.numOfGpus,
-      mem_per_gpu_in_GiB: p.memPerGpuInGiB,
-      allow_log_streaming: p.allowLogStreaming ?? true,
-    })
   }
 }
 

@@ -1,9 +1,10 @@
 import type { ParticipantType } from '../project/types.js'
+import type { NvflareVersion } from '../targets/version.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
 export interface Check {
-  /** Short, stable name: `layout`, `chain`, `profile`, `identity`, `key`, `signatures`, `secrets`, `expiry`. */
+  /** Short, stable name: `layout`, `chain`, `profile`, `identity`, `key`, `signatures`, `secrets`, `expiry`, `classes`. */
   name: string
   status: CheckStatus
   message: string
@@ -13,6 +14,8 @@ export interface KitReport {
   kit: string
   dir: string
   type: ParticipantType | undefined
+  /** The NVFlare version the classes were checked against: given, or told from the kit (undefined: every version). */
+  nvflareVersion: NvflareVersion | undefined
   checks: Check[]
   /** SHA-256 of the root CA the kit was checked against (colon-separated hex), when it could be read. */
   rootFingerprint: string | undefined
@@ -24,6 +27,8 @@ export interface VerifyOptions {
   rootPem?: string
   /** Default: the current time. */
   now?: Date
+  /** The NVFlare version the kit must run on. Default: the one its content shows (targets/detect.ts). */
+  nvflareVersion?: NvflareVersion
 }
 
 export const ok = (name: string, message: string): Check => ({ name, status: 'ok', message })

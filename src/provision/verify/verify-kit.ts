@@ -5,6 +5,7 @@ import { ProvisionError } from '../../errors.js'
 import { Layout } from '../layout.js'
 import type { CertInfo } from '../pki/cert-info.js'
 import type { ParticipantType } from '../project/types.js'
+import { detectKitTarget } from '../targets/detect.js'
 import {
   chainCheck,
   expiryCheck,
@@ -13,6 +14,7 @@ import {
   parseCertInfo,
   profileCheck,
 } from './cert-checks.js'
+import { classCheck } from './class-check.js'
 import { type KitFiles, prop, readKitFiles, readText } from './kit-files.js'
 import { secretsCheck } from './secret-checks.js'
 import { signatureChecks } from './signature-checks.js'
@@ -98,7 +100,8 @@ function certChecks(
 
 /**
  * Checks a startup kit the way NVFlare's runtime does, and more: layout, chain to the root, certificate
- * profile, identities, key/certificate match and mode, every signature, no stray secrets, expiry.
+ * profile, identities, key/certificate match and mode, every signature, no stray secrets, expiry, and
+ * that every class its configs name exists in its NVFlare target (given, or told from the kit).
  */
 export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Promise<KitReport> {
   const dir = resolve(kitDir)
@@ -125,10 +128,13 @@ export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Pr
     }
   }
   if (files.type === 'server' || files.type === 'admin') checks.push(secretsCheck(dir, files.keyFile))
+  const nvflareVersion = options.nvflareVersion ?? detectKitTarget(dir)
+  if (files.type) checks.push(classCheck(dir, nvflareVersion))
   return {
     kit: basename(dir),
     dir,
     type: files.type,
+    nvflareVersion,
     checks,
     rootFingerprint,
     ok: checks.every((c) => c.status !== 'fail'),

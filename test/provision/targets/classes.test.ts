@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { targetAllowListsSource } from '../../../scripts/target-allow-lists-source.js'
 import { targetClassesSource } from '../../../scripts/target-classes-source.js'
 import { classStatus } from '../../../src/provision/targets/classes.js'
 
@@ -7,6 +8,11 @@ describe('per-version class lists', () => {
   it('classes.generated.ts is what the reference lists give (run `npm run gen:classes` when this fails)', () => {
     const file = new URL('../../../src/provision/targets/classes.generated.ts', import.meta.url)
     expect(readFileSync(file, 'utf8')).toBe(targetClassesSource())
+  })
+
+  it('allow-lists.generated.ts is what the reference kits hold (run `npm run gen:classes` when this fails)', () => {
+    const file = new URL('../../../src/provision/targets/allow-lists.generated.ts', import.meta.url)
+    expect(readFileSync(file, 'utf8')).toBe(targetAllowListsSource())
   })
 
   it('knows the classes that differ between versions (DIFFERENCES.md §6)', () => {
