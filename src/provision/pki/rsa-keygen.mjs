@@ -1,16 +1,19 @@
 // RSA-2048 key assembly from two random probable primes (issue 8). Plain ESM (no TypeScript) so that the
 // key-generation worker can load it unchanged from src/ (tests, tsx) and from dist/ (the built CLI).
 //
-// Why this construction is sound (FIPS 186-4 appendix B.3.3, "probable primes"):
-// - p and q come from prime-search.mjs: uniformly random odd 1024-bit candidates from the OS random
-//   generator with the two top bits set (so p, q >= 1.5 * 2^1023 > sqrt(2) * 2^1023, as B.3.3 step 4.4
-//   requires), sieved by the primes below 2^16, screened by a base-2 Fermat test and confirmed by 5
-//   Miller-Rabin rounds with random bases (FIPS 186-5 table B.1: the chance of a composite is below 2^-112).
-//   OpenSSL's generatePrime(1024) confirms with 64 rounds, which is why it is about 3x slower; it stays
-//   injectable.
-// - gcd(e, p-1) = gcd(e, q-1) = 1 with e = 65537 (B.3.3 step 4.5), |p - q| > 2^(1024-100) (step 5.4),
-//   n = pq exactly 2048 bits.
-// - d = e^-1 mod lcm(p-1, q-1) (B.3.1, the smallest valid private exponent) and d > 2^1024; dP, dQ and
+// What the construction is, against FIPS 186-4 appendix B.3.3 ("probable primes"):
+// - p and q come from prime-search.mjs: each is the first probable prime at or after its own uniformly
+//   random odd 1024-bit start with the two top bits set (so p, q >= 1.5 * 2^1023 > sqrt(2) * 2^1023, the
+//   bound of B.3.3 step 4.4), sieved by the primes below 2^16, screened by a base-2 Fermat test and
+//   confirmed by 5 Miller-Rabin rounds with random bases (FIPS 186-5 table B.1: 5 rounds for < 2^-112).
+//   This incremental search is where we depart from B.3.3, which draws a fresh random candidate for every
+//   try (steps 4.2-4.8); prime-search.mjs says what that changes and why we keep it. OpenSSL's
+//   generatePrime(1024) confirms with 64 rounds, which is why it is about 3x slower; it stays injectable.
+// - The other conditions of B.3.3 hold: gcd(e, p-1) = gcd(e, q-1) = 1 with e = 65537 (step 4.5; a prime
+//   that fails it is dropped and another searched for), |p - q| > 2^(1024-100) (step 5.4; a new q is
+//   searched for), n = pq exactly 2048 bits.
+// - d = e^-1 mod lcm(p-1, q-1) (B.3.1, the smallest valid private exponent) and d > 2^1024 (B.3.1 asks
+//   for new p and q otherwise; we draw a new q, which happens with probability near 2^-1000); dP, dQ and
 //   qInv are computed exactly with BigInt, and the key is imported by OpenSSL from JWK. Tests check every
 //   generated key as OpenSSL's RSA_check_key does (n = pq, ed = 1 mod lambda, dP, dQ, qInv, primality
 //   with 64 rounds) plus a sign/verify round trip.
@@ -65,7 +68,7 @@ function primeCoprimeToE(nextPrime) {
 
 /**
  * The full private key (all CRT values, computed exactly) from two primes, or undefined when the pair
- * fails a FIPS 186-4 condition (the caller draws a new q).
+ * fails a FIPS 186-4 B.3.1/B.3.3 condition on p, q and d (the caller searches for a new q).
  * @param {bigint} p @param {bigint} q
  */
 export function assembleRsaKey(p, q) {

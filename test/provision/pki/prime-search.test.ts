@@ -35,6 +35,20 @@ describe('random probable primes', () => {
     expect(randomProbablePrime(1024, { randomBytes: seededBytes('b') })).not.toBe(a)
   })
 
+  it('is the first prime at or after one random start (an incremental search, as prime-search.mjs says)', () => {
+    for (const seed of ['inc-1', 'inc-2', 'inc-3']) {
+      const start = Buffer.from(seededBytes(seed)(128))
+      start[0]! |= 0xc0
+      start[127]! |= 1
+      const s = BigInt(`0x${start.toString('hex')}`)
+      const p = randomProbablePrime(1024, { randomBytes: seededBytes(seed) })
+      expect(checkPrimeSync(p, { checks: 64 })).toBe(true)
+      expect(p >= s && p - s < 2n * 4096n, seed).toBe(true)
+      // Not a fresh candidate per try: every odd number between the start and p is composite.
+      for (let n = s; n < p; n += 2n) expect(checkPrimeSync(n, { checks: 8 }), `${seed} ${n - s}`).toBe(false)
+    }
+  })
+
   it('Miller-Rabin rejects products of two primes and accepts OpenSSL primes', () => {
     for (let i = 0; i < 10; i++) {
       const p = generatePrimeSync(512, { bigint: true })
