@@ -25,7 +25,8 @@ async function readKeptKey(ctx: ProvisionContext): Promise<KeptKey | undefined> 
     if (!he.secretKey) throw new Error('the file holds no secret key')
     return { bytes, params: heParamsOf(he) }
   } catch (error) {
-    throw new ProvisionError('he-state', `the HE key in ${path} cannot be read`, {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ProvisionError('he-state', `the HE key in ${path} cannot be read: ${reason}`, {
       cause: error,
       exitCode: ExitCode.conflict,
       hint: 'restore the file from a backup, or move it away to make a new HE key (kits made before will not work with the new one)',

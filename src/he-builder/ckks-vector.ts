@@ -1,5 +1,6 @@
-import type { HeContext } from './he-context.js'
+import { type HeContext, shapeOf } from './he-context.js'
 import type { CipherText, Deletable, PlainText } from './seal.js'
+import { checkSealBlob } from './seal-blob.js'
 import { type CkksVectorFile, decodeCkksVector, encodeCkksVector } from './tenseal-codec.js'
 
 export interface EncryptOptions {
@@ -114,7 +115,9 @@ export class CkksVector implements Deletable {
     }
     const cts: CipherText[] = []
     try {
+      const shape = shapeOf(he.params)
       for (const blob of file.ciphertexts) {
+        checkSealBlob(blob, 'ciphertext', shape)
         const ct = he.seal.CipherText()
         cts.push(ct)
         ct.loadArray(he.context, blob)

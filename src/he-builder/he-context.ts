@@ -1,4 +1,5 @@
-import type { HeParams } from './params.js'
+import { ProvisionError } from '../errors.js'
+import { type HeParams, securityProblem } from './params.js'
 import {
   type CipherText,
   type Deletable,
@@ -7,6 +8,8 @@ import {
   type SealContext,
   type SecretKey,
 } from './seal.js'
+import { checkSealBlob, type SealShape } from './seal-blob.js'
+import { sealLoadFailure, WORKING_PARAMS_HINT } from './seal-failure.js'
 import { decodeTensealContext, type TensealContextFile } from './tenseal-codec.js'
 
 type Encoder = ReturnType<Seal['CKKSEncoder']>
@@ -48,26 +51,27 @@ export class HeContext implements Deletable {
     return HeContext.fromFile(seal, decodeTensealContext(bytes))
   }
 
+  /**
+   * Every blob is checked against what SEAL can hold for the parameters before SEAL inflates it; what SEAL
+   * still refuses becomes a ProvisionError (exit 2) with SEAL's reason.
+   */
   static fromFile(seal: Seal, file: TensealContextFile): HeContext {
+    checkSealBlob(file.encryptionParameters, 'encryption parameters')
     const parms = seal.EncryptionParameters()
+    let context: SealContext | undefined
     try {
       parms.loadArray(file.encryptionParameters)
       const params = describeParms(seal, parms)
-      const context = seal.Context(parms, true, seal.SecurityLevel.tc128)
-      if (!context.parametersSet()) {
-        context.delete()
-        throw new Error(`SEAL refuses these encryption parameters: ${context.toHuman()}`)
-      }
-      let secretKey: SecretKey | undefined
-      const skBytes = file.private?.secretKey
-      if (skBytes) {
-        secretKey = seal.SecretKey()
-        secretKey.loadArray(context, skBytes)
-      }
+      context = seal.Context(parms, true, seal.SecurityLevel.tc128)
+      if (!context.parametersSet()) throw refusedParams(params)
+      const secretKey = loadSecretKey(seal, context, file, shapeOf(params))
       const he = new HeContext(seal, file, context, params, secretKey)
       he.owned.push(context)
       if (secretKey) he.owned.push(secretKey)
       return he
+    } catch (error) {
+      context?.delete()
+      throw sealLoadFailure(error)
     } finally {
       parms.delete()
     }
@@ -132,6 +136,7 @@ export class HeContext implements Deletable {
   private makeEncryptor(): Encryptor {
     const { publicKey } = this.file.public
     if (this.file.encryptionType === 'asymmetric' && publicKey) {
+      checkSealBlob(publicKey, 'public key', shapeOf(this.params))
       const pk = this.seal.PublicKey()
       try {
         pk.loadArray(this.context, publicKey)
@@ -152,6 +157,40 @@ export class HeContext implements Deletable {
       keygen.delete()
     }
   }
+}
+
+function loadSecretKey(
+  seal: Seal,
+  context: SealContext,
+  file: TensealContextFile,
+  shape: SealShape,
+): SecretKey | undefined {
+  const bytes = file.private?.secretKey
+  if (!bytes) return undefined
+  checkSealBlob(bytes, 'secret key', shape)
+  const secretKey = seal.SecretKey()
+  try {
+    secretKey.loadArray(context, bytes)
+    return secretKey
+  } catch (error) {
+    secretKey.delete()
+    throw error
+  }
+}
+
+function refusedParams(params: ParamsInfo): ProvisionError {
+  const bits = params.coeffModBitSizes.join(', ')
+  const insecure = securityProblem(params.polyModulusDegree, params.coeffModBitSizes)
+  return new ProvisionError(
+    'he-context',
+    `SEAL refuses this context's encryption parameters (${params.scheme} N=${params.polyModulusDegree} [${bits}])${insecure ? `: ${insecure}` : ''}`,
+    { hint: WORKING_PARAMS_HINT },
+  )
+}
+
+/** N and the prime count, which bound every key and ciphertext blob of a context. */
+export function shapeOf(params: ParamsInfo): SealShape {
+  return { polyModulusDegree: params.polyModulusDegree, coeffModCount: params.coeffModuli.length }
 }
 
 /** Reads scheme, N and the primes out of loaded EncryptionParameters. */

@@ -2,6 +2,7 @@ import { ProvisionError } from '../errors.js'
 import { describeParms } from './he-context.js'
 import { securityProblem } from './params.js'
 import { loadSeal } from './seal.js'
+import { checkSealBlob } from './seal-blob.js'
 import {
   decodeCkksVector,
   decodeTensealContext,
@@ -96,6 +97,8 @@ export async function inspectTenseal(bytes: Uint8Array): Promise<TensealInfo> {
 }
 
 async function inspectContext(fileBytes: number, file: TensealContextFile): Promise<TensealContextInfo> {
+  // The only blob SEAL reads here: bounded before SEAL inflates it. The keys are described, not loaded.
+  checkSealBlob(file.encryptionParameters, 'encryption parameters')
   const seal = await loadSeal()
   const parms = seal.EncryptionParameters()
   let params: ReturnType<typeof describeParms>
