@@ -1,19 +1,42 @@
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { KILL_POINT_ENV } from '../../src/cli/kill-point.js'
 import { verifyKit } from '../../src/provision/verify/verify-kit.js'
 import { smallProjectYaml } from '../helpers/projects.js'
-import { collect, ensureBuilt, startBin, useTempDir } from './helpers.js'
+import { BIN, collect, ensureBuilt, startBin, useTempDir } from './helpers.js'
 
 /**
- * Issue 7, crash safety: SIGKILL `provision` at random points (module loading, key generation, HE context,
- * signing, the state write) in one workspace, again and again. After each kill: every prod_NN is complete
- * (every kit verifies), state/cert.json parses and is the old file or the new one (same root CA), the HE
- * key is never replaced; finally a run completes and reuses the state.
+ * Issue 7, crash safety: SIGKILL `provision` again and again in one workspace, at named points (module
+ * loading, key generation, certificates, HE context, signing, just before the state write) and at random
+ * times. After each kill: every prod_NN is complete (every kit verifies), state/cert.json parses and is
+ * the old file or the new one (same root CA), the HE key is never replaced; finally a run completes and
+ * reuses the state.
+ *
+ * Issue 14, defect 14: the kills used to be timers armed on progress lines, and under CPU load too many
+ * runs finished first. Now the named kills come from the CLI itself (FEDFORGE_TEST_KILL_AT, see
+ * src/cli/kill-point.ts): each lands exactly at its point, whatever the load, and every one must land.
+ * The random-time kills still probe the gaps between points (the state write, the rename) and may land or
+ * not.
  */
 
 const PROJECT = smallProjectYaml('crashy', { builders: ['workspace', 'static', 'cert', 'he', 'signature'] })
 const BASE_KITS = ['admin@example.com', 'server.example.com', 'site-1']
+
+/** Where the CLI kills itself: progress events, `<stage>:<builder>` or a type, `#n` for the n-th. */
+const KILL_POINTS = [
+  'initialize:cert',
+  'initialize:he',
+  'kit-written#2',
+  'key-generated',
+  'cert-issued#2',
+  'he-context',
+  'signed#3',
+  'finalize:cert',
+  'commit:provisioner',
+]
+const ROUNDS = 2
 
 /** mulberry32: a small seeded generator, so a failure replays. */
 function rng(seed: number): () => number {
@@ -26,40 +49,58 @@ function rng(seed: number): () => number {
   }
 }
 
-/** Where a run is killed: after a progress line on stderr (or the start), plus up to `jitter` ms. */
+/** Random-time kills: after a progress line on stderr (or the start), plus up to `jitter` ms. */
 const TRIGGERS: { after: string | undefined; jitter: number }[] = [
   { after: undefined, jitter: 1500 },
-  { after: '- cert', jitter: 700 },
-  { after: 'keys: ', jitter: 400 },
-  { after: '- he', jitter: 500 },
   { after: '- signature', jitter: 250 },
 ]
+
+type Plan = { point: string } | { trigger: (typeof TRIGGERS)[number]; delay: number } | { complete: true }
 
 interface Outcome {
   code: number | null
   signal: NodeJS.Signals | null
+  stderr: string
 }
 
-function runAndKill(
-  ws: string,
-  cwd: string,
-  extra: string[],
-  trigger: (typeof TRIGGERS)[number],
-  delay: number,
-) {
-  const child = startBin(['-p', 'project.yml', '-w', ws, ...extra], cwd)
-  const kill = () => setTimeout(() => child.kill('SIGKILL'), delay)
-  if (trigger.after === undefined) kill()
-  else {
-    let armed = false
-    child.stderr?.on('data', (d: Buffer) => {
-      if (!armed && d.toString('utf8').includes(trigger.after!)) {
-        armed = true
-        kill()
+function runAndKill(ws: string, cwd: string, extra: string[], plan: Plan): Promise<Outcome> {
+  const args = [BIN, '-p', 'project.yml', '-w', ws, ...extra]
+  const env = 'point' in plan ? { ...process.env, [KILL_POINT_ENV]: plan.point } : process.env
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  if ('trigger' in plan) {
+    const { trigger, delay } = plan
+    const kill = () => setTimeout(() => child.kill('SIGKILL'), delay)
+    if (trigger.after === undefined) kill()
+    else {
+      let armed = false
+      child.stderr?.on('data', (d: Buffer) => {
+        if (!armed && d.toString('utf8').includes(trigger.after!)) {
+          armed = true
+          kill()
+        }
+      })
+    }
+  }
+  return collect(child, 120_000)
+}
+
+/**
+ * A run that completes (so that later kills meet existing state), then every named point twice, with a
+ * random-time kill after every third.
+ */
+function plans(random: () => number): Plan[] {
+  const out: Plan[] = [{ complete: true }]
+  let timed = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    KILL_POINTS.forEach((point, i) => {
+      out.push({ point })
+      if (i % 3 === 2) {
+        const trigger = TRIGGERS[timed++ % TRIGGERS.length]!
+        out.push({ trigger, delay: Math.floor(random() * trigger.jitter) })
       }
     })
   }
-  return collect(child, 120_000) as Promise<Outcome & { stderr: string }>
+  return out
 }
 
 const prodDirs = (projectDir: string) =>
@@ -87,7 +128,7 @@ async function expectCompleteProd(dir: string, kits: string[]): Promise<void> {
   }
 }
 
-describe('SIGKILL at random points', () => {
+describe('SIGKILL at named points and at random times', () => {
   const temp = useTempDir()
   beforeAll(ensureBuilt, 300_000)
 
@@ -101,26 +142,27 @@ describe('SIGKILL at random points', () => {
     let killed = 0
     let completed = 0
     const seenRuns: string[] = []
-    // Until 20 runs were killed (a run that finishes before its kill time counts as a successful rerun).
-    for (let run = 0; killed < 20 && run < 80; run++) {
+    const all = plans(random)
+    for (const [run, plan] of all.entries()) {
       const before = { prods: prodDirs(projectDir), ...readState(projectDir) }
       // A new client on every run, so that every run generates a key (and runs the key pool).
       const add = join(dir, `add-${run}.yml`)
       writeFileSync(add, `name: extra-${run}\norg: org_b\n`)
-      const trigger = TRIGGERS[run % TRIGGERS.length]!
-      const r = await runAndKill(
-        ws,
-        dir,
-        ['--add-client', add],
-        trigger,
-        Math.floor(random() * trigger.jitter),
-      )
+      const r = await runAndKill(ws, dir, ['--add-client', add], plan)
+      const name =
+        'point' in plan
+          ? plan.point
+          : 'trigger' in plan
+            ? `${plan.trigger.after ?? 'start'}+${plan.delay}ms`
+            : 'complete'
+      seenRuns.push(`${run}:${name}:${r.signal ?? r.code}`)
+      // A named kill always lands: the CLI kills itself at that event.
+      if ('point' in plan) expect(r.signal, `${name}: ${r.stderr}`).toBe('SIGKILL')
       if (r.signal === 'SIGKILL') killed++
       else {
         expect(r.code, r.stderr).toBe(0)
         completed++
       }
-      seenRuns.push(`${run}:${trigger.after ?? 'start'}:${r.signal ?? r.code}`)
       const after = { prods: prodDirs(projectDir), ...readState(projectDir) }
       // prod_NN: none added, or exactly one, complete, with this run's kits.
       const added = after.prods.filter((p) => !before.prods.includes(p))
@@ -142,7 +184,7 @@ describe('SIGKILL at random points', () => {
       // The HE key is written once and then only reused.
       if (before.he) expect(after.he?.equals(before.he)).toBe(true)
     }
-    expect(killed, seenRuns.join(' ')).toBeGreaterThanOrEqual(20)
+    expect(killed, seenRuns.join(' ')).toBeGreaterThanOrEqual(KILL_POINTS.length * ROUNDS)
 
     const before = readState(projectDir)
     const final = await collect(startBin(['-p', 'project.yml', '-w', ws], dir), 120_000)

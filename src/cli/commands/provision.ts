@@ -12,6 +12,7 @@ import {
   parseNvflareVersion,
 } from '../../provision/targets/version.js'
 import { readTemplate } from '../../provision/templates.js'
+import { killPointHook } from '../kill-point.js'
 import { createRenderer, renderMode } from '../render.js'
 import { action, err, out } from '../run.js'
 import { printSummary, type ZipLine } from './summary.js'
@@ -72,9 +73,11 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
   const mode = renderMode(flags.json ?? false)
   const renderer = createRenderer(mode)
   const zips: ZipLine[] = []
+  const killAt = killPointHook() // test-only crash points (kill-point.ts); nothing unless the env names one
   const onEvent = (e: ProvisionEvent) => {
     if (e.type === 'zip-written') zips.push({ name: e.name, file: e.file, sha256: e.sha256 })
     renderer.onEvent(e)
+    killAt?.(e)
   }
   if (mode !== 'json') for (const w of project.warnings) err(`warning: ${w}`)
   const stop = stopOnSignals()
