@@ -51,7 +51,7 @@ const rich: ProjectFile = {
     { path: 'cert' },
     {
       path: 'nvflare.lighter.impl.he.HEBuilder',
-      args: { poly_modulus_degree: 16384, coeff_mod_bit_sizes: [60, 40, 40, 40, 60], scale_bits: 40 },
+      args: { poly_modulus_degree: 16384, coeff_mod_bit_sizes: [60, 40, 40, 60], scale_bits: 40 },
     },
     { path: 'signature' },
   ],
@@ -95,7 +95,7 @@ describe('writeProjectYaml', () => {
       expect(comments).toContain(topic)
     }
     expect(text).toMatch(/fed_learn_port: 8102 # the port clients connect to/)
-    expect(text).toMatch(/coeff_mod_bit_sizes: \[60, 40, 40, 40, 60\]/)
+    expect(text).toMatch(/coeff_mod_bit_sizes: \[60, 40, 40, 60\]/)
   })
 
   it('round-trips the shipped sample project', () => {
