@@ -71,20 +71,29 @@ function isInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value)
 }
 
+let usable: number[] | undefined
+
 /** The degrees at which some accepted parameter set exists (N=1024 cannot hold 3 primes securely). */
 export function usableDegrees(): number[] {
-  return Object.entries(MAX_COEFF_BITS_128)
+  usable ??= Object.entries(MAX_COEFF_BITS_128)
     .filter(([n, max]) => 3 * (smallestSealPrimeBits(Number(n), MAX_PRIME_BITS) ?? max) + 1 <= max)
     .map(([n]) => Number(n))
+  return [...usable]
 }
 
 function parseDegree(raw: unknown): Step<number> {
+  const key = 'poly_modulus_degree'
   const degree = raw ?? DEFAULT_HE_PARAMS.polyModulusDegree
   const known = Object.keys(MAX_COEFF_BITS_128).join(', ')
   if (!isInt(degree) || MAX_COEFF_BITS_128[degree] === undefined) {
+    return bad(key, `poly_modulus_degree must be one of ${known}, got ${JSON.stringify(degree)}`)
+  }
+  if (!usableDegrees().includes(degree)) {
+    const smallest = smallestSealPrimeBits(degree, MAX_PRIME_BITS)
     return bad(
-      'poly_modulus_degree',
-      `poly_modulus_degree must be one of ${known}, got ${JSON.stringify(degree)}`,
+      key,
+      `poly_modulus_degree ${degree} cannot hold 3 primes at 128-bit security: SEAL's primes for it have ${smallest} bits or more, and the total may be ${MAX_COEFF_BITS_128[degree]} bits`,
+      `use ${usableDegrees().join(', ')} (NVFlare's default is ${DEFAULT_HE_PARAMS.polyModulusDegree})`,
     )
   }
   return { value: degree }

@@ -80,9 +80,11 @@ describe('parseHeArgs', () => {
   })
 
   it('refuses primes SEAL cannot find, with the size and the degree', () => {
-    const small = refusal({ poly_modulus_degree: 1024, coeff_mod_bit_sizes: [10, 8, 8], scale_bits: 8 })
-    expect(small.message).toMatch(/1 prime of 10 bits, but at poly_modulus_degree 1024 there is none/)
-    expect(small.hint).toMatch(/14 bits or more/)
+    const small = refusal({ poly_modulus_degree: 8192, coeff_mod_bit_sizes: [20, 16, 16], scale_bits: 16 })
+    expect(small.message).toMatch(/2 primes of 16 bits, but at poly_modulus_degree 8192 there is none/)
+    expect(small.hint).toMatch(/17 bits or more/)
+    const tiny = refusal({ poly_modulus_degree: 1024, coeff_mod_bit_sizes: [10, 8, 8], scale_bits: 8 })
+    expect(tiny.message).toMatch(/poly_modulus_degree 1024 cannot hold 3 primes.*14 bits or more/)
     const same = refusal({ poly_modulus_degree: 32768, coeff_mod_bit_sizes: [20, 18, 18], scale_bits: 18 })
     expect(same.message).toMatch(/bits, but at poly_modulus_degree 32768/)
   })

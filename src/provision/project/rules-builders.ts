@@ -3,7 +3,7 @@
 import { checkHeArgs } from '../../he-builder/params.js'
 import { findBuilder } from '../builders/registry.js'
 import { requirementsFile, requirementsFileProblem } from './builder-files.js'
-import { schemeProblem } from './names.js'
+import { participantNameProblem, schemeProblem } from './names.js'
 import type { Report } from './rules-links.js'
 import type { ProjectFile } from './schema.js'
 import type { KeyPath } from './source.js'
@@ -24,6 +24,8 @@ const TAG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}'
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}'
 const IMAGE = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*(?::${TAG})?(?:@${DIGEST})?$`)
 const MAX_IMAGE_LENGTH = 255
+/** compose.yaml names a container after each server and client; Docker's rule for container names. */
+const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]+$/
 
 const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 120) ?? String(value)
 
@@ -78,7 +80,10 @@ export function checkBuilderArgs(file: Partial<ProjectFile>, baseDir: string, pr
       const issue = typeof value === 'string' ? check(value) : `expected a string, got ${shown(value)}`
       if (issue) problem([...at, key], issue)
     }
-    if (id === 'docker') checkRequirements(args, baseDir, at, problem)
+    if (id === 'docker') {
+      checkRequirements(args, baseDir, at, problem)
+      checkContainerNames(file, problem)
+    }
     if (id === 'he') {
       const checked = checkHeArgs(args)
       if (checked.ok) return
@@ -97,4 +102,16 @@ function checkRequirements(
   const file = requirementsFile(args, baseDir)
   const issue = file && requirementsFileProblem(file)
   if (file && issue) problem(file.given ? [...at, 'requirements_file'] : at.slice(0, -1), issue)
+}
+
+function checkContainerNames(file: Partial<ProjectFile>, problem: Report): void {
+  file.participants?.forEach((p, i) => {
+    const named = (p.type === 'server' || p.type === 'client') && !participantNameProblem(p.type, p.name)
+    if (named && !CONTAINER_NAME.test(p.name)) {
+      problem(
+        ['participants', i, 'name'],
+        `expected a name that starts with a letter or digit and has 2 or more characters, got ${shown(p.name)}: with the docker builder it is the name of a Docker container`,
+      )
+    }
+  })
 }

@@ -7,6 +7,7 @@ import {
   type LineCounter,
   type Node,
   Parser,
+  parseDocument,
   visit,
 } from 'yaml'
 import type { Finding } from './rules.js'
@@ -19,12 +20,17 @@ import type { SourceMap } from './source.js'
  */
 
 const YAML_TAG = 'tag:yaml.org,2002:'
-/** The tags SafeConstructor has a constructor for (PyYAML 6: `yaml.SafeLoader.yaml_constructors`). */
-const SAFE_TAGS = new Set(
-  ['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'omap', 'pairs', 'set', 'str', 'seq', 'map'].map(
-    (t) => YAML_TAG + t,
+/**
+ * The tags SafeConstructor has a constructor for (PyYAML 6: `yaml.SafeLoader.yaml_constructors`), and the
+ * kind of node each one takes (`!!seq {x: 1}` is refused: "expected a sequence node, but found mapping").
+ */
+const SAFE_TAGS = new Map<string, 'scalar' | 'seq' | 'map'>([
+  ...['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'str'].map(
+    (t) => [YAML_TAG + t, 'scalar'] as const,
   ),
-)
+  ...['seq', 'omap', 'pairs'].map((t) => [YAML_TAG + t, 'seq'] as const),
+  ...['map', 'set'].map((t) => [YAML_TAG + t, 'map'] as const),
+])
 /** `! value`: the non-specific tag, resolved as if there were none. */
 const NON_SPECIFIC = '!'
 const MERGE_TAG = `${YAML_TAG}merge`
@@ -33,27 +39,44 @@ const MAX_REPORTED = 20
 
 const shownTag = (tag: string) => (tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : tag)
 
-/** Every node with a tag safe_load would refuse; `!!merge` is only accepted on a key, as PyYAML does. */
+/**
+ * Every node with a tag safe_load would refuse (`!!merge` is only accepted on a key, as PyYAML does), or a
+ * standard tag on the wrong kind of node. A scalar tagged `!` is resolved as if untagged, as PyYAML does.
+ */
 export function tagProblems(doc: Document, text: string, source: SourceMap, lines: LineCounter): Finding[] {
-  const bad: { node: Node; tag: string }[] = []
+  const bad: { node: Node; message: string }[] = []
   const check = (key: unknown, node: Node) => {
     const tag = node.tag
-    if (tag === undefined || SAFE_TAGS.has(tag) || tag === NON_SPECIFIC) return
-    if (tag === MERGE_TAG && key === 'key') return
-    if (bad.length < MAX_REPORTED) bad.push({ node, tag })
+    if (tag === undefined || (tag === MERGE_TAG && key === 'key')) return
+    if (tag === NON_SPECIFIC) return resolveNonSpecific(node)
+    const kind = SAFE_TAGS.get(tag)
+    const found = isMap(node) ? 'map' : isSeq(node) ? 'seq' : 'scalar'
+    const message =
+      kind === undefined
+        ? `the YAML tag ${shownTag(tag)} is not allowed: only the standard tags (${[...SAFE_TAGS.keys()].map(shownTag).join(', ')}) are, as with PyYAML's safe_load, which NVFlare reads project files with`
+        : kind === found
+          ? undefined
+          : `the YAML tag ${shownTag(tag)} takes a ${KIND_NAMES[kind]}, but the value is a ${KIND_NAMES[found]}`
+    if (message && bad.length < MAX_REPORTED) bad.push({ node, message })
   }
   visit(doc, { Scalar: check, Map: check, Seq: check })
   if (bad.length === 0) return []
   const tagOffsets = tagTokenOffsets(text)
-  return bad.map(({ node, tag }) => {
+  return bad.map(({ node, message }) => {
     const start = node.range?.[0] ?? 0
     const at = tagOffsets.filter((offset) => offset <= start).pop() ?? start
-    return {
-      path: source.pathAt(start),
-      pos: lines.linePos(at),
-      message: `the YAML tag ${shownTag(tag)} is not allowed: only the standard tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map, !!binary, !!timestamp, !!set, !!omap, !!pairs) are, as with PyYAML's safe_load, which NVFlare reads project files with`,
-    }
+    return { path: source.pathAt(start), pos: lines.linePos(at), message }
   })
+}
+
+const KIND_NAMES = { scalar: 'single value', seq: 'list', map: 'mapping' } as const
+
+/** `! '5'` is 5 in PyYAML: the non-specific tag resolves the text as a plain scalar would be. */
+function resolveNonSpecific(node: Node): void {
+  node.tag = undefined
+  if (!isScalar(node) || typeof node.value !== 'string') return
+  const plain = parseDocument(node.value).contents
+  if (isScalar(plain) && plain.type === 'PLAIN' && plain.source === node.value) node.value = plain.value
 }
 
 /** Offsets of every tag in the text, from the concrete syntax tree (the document tree has no tag offsets). */
