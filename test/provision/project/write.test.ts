@@ -104,6 +104,12 @@ describe('writeProjectYaml', () => {
     expect(load(writeProjectYaml(file))).toEqual(load(sample))
   })
 
+  it('keeps a description of U+FFFD (the property below found it with seed -217375776)', () => {
+    const file: ProjectFile = { ...rich, description: '\uFFFD', builders: undefined, studies: undefined }
+    expect(loadProject(writeProjectYaml(file)).description).toBe('\uFFFD')
+    expect(loadProject(Buffer.from(writeProjectYaml(file), 'utf8')).description).toBe('\uFFFD')
+  })
+
   it('keeps any description and names intact (property)', () => {
     const base = rich.participants.filter(
       (p) => p.type !== 'relay' && p.parent === undefined && p.connect_to === undefined,
