@@ -28,7 +28,24 @@ export const Layout = {
   clientContext: 'client_context.tenseal',
   studyRegistry: 'study_registry.json',
   commConfig: 'comm_config.json',
+  /** The docker builder's files at the top of prod_NN. */
+  composeFile: 'compose.yaml',
+  composeEnv: '.env',
+  composeDir: 'nvflare_compose',
+  /** `--zip`: `<kit name>.zip` beside each kit folder. */
+  zipSuffix: '.zip',
 } as const
+
+/**
+ * Names we write at the top of prod_NN beside the kit folders (besides `<kit>.zip`): no participant may be
+ * named so, or its kit folder and our file would be the same path.
+ */
+export const GENERATED_TOP_LEVEL = [
+  Layout.startAll,
+  Layout.composeFile,
+  Layout.composeEnv,
+  Layout.composeDir,
+] as const
 
 /** The kit folders signature.json signs (the signature builder, verify, and the context's write cache). */
 export const SIGNED_FOLDERS = [Layout.startup, Layout.local] as const

@@ -2,6 +2,7 @@ import { constants, createPublicKey, verify } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ProvisionError } from '../../src/errors.js'
 import { CkksVector } from '../../src/he-builder/ckks-vector.js'
 import { HeContext } from '../../src/he-builder/he-context.js'
 import { decodeTensealContext } from '../../src/he-builder/tenseal-codec.js'
@@ -119,14 +120,18 @@ describe('provision() with the HE builder', () => {
     expect(readFileSync(stateFile).equals(before)).toBe(false)
   })
 
-  it('refuses insecure HE parameters before writing anything', async () => {
-    const workspace = temp.make()
-    await expect(
-      provision({
-        project: loadProject(projectYaml('{ poly_modulus_degree: 4096, coeff_mod_bit_sizes: [60, 40, 40] }')),
-        workspace,
-      }),
-    ).rejects.toThrow(/128-bit security/)
-    expect(existsSync(join(workspace, 'he_project', Layout.stateDir, Layout.heStateFile))).toBe(false)
+  it('refuses insecure HE parameters when the project is loaded, before anything is written', () => {
+    const text = projectYaml('{ poly_modulus_degree: 4096, coeff_mod_bit_sizes: [60, 40, 40] }')
+    let problems: readonly string[] = []
+    try {
+      loadProject(text)
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProvisionError)
+      problems = (error as ProvisionError).problems
+    }
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(
+      /^builders\[3\]\.args\.coeff_mod_bit_sizes \(project\.yml:14:40\): .*128-bit security/,
+    )
   })
 })

@@ -1,4 +1,9 @@
-import { DEFAULT_HE_PARAMS, type HeParams, MAX_COEFF_BITS_128 } from '../../he-builder/params.js'
+import {
+  DEFAULT_HE_PARAMS,
+  type HeParams,
+  MAX_COEFF_BITS_128,
+  usableDegrees,
+} from '../../he-builder/params.js'
 import type { ConnectionSecurity } from '../../provision/project/types.js'
 import type { Prompter } from '../prompts.js'
 import { ask, choose } from './ask.js'
@@ -32,9 +37,9 @@ export async function askHe(p: Prompter, pre: InitPreset): Promise<HeParams | un
   if (!on) return undefined
   const degree = await choose(p, {
     message: 'Polynomial modulus degree (larger: more room for computation, slower)',
-    choices: Object.entries(MAX_COEFF_BITS_128).map(([n, bits]) => ({
-      value: n,
-      name: `${n}: up to ${bits} bits of coefficient modulus at 128-bit security`,
+    choices: usableDegrees().map((n) => ({
+      value: String(n),
+      name: `${n}: up to ${MAX_COEFF_BITS_128[n]} bits of coefficient modulus at 128-bit security`,
     })),
     default: String(DEFAULT_HE_PARAMS.polyModulusDegree),
     preset: pre.polyModulusDegree,

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import type { z } from 'zod'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { normalizeProject } from './normalize.js'
@@ -22,11 +22,22 @@ export function loadProjectFile(path: string, extras: ProjectExtras = {}): Proje
     ...(extras.addClients ?? []).map((file) => loadAddition(file, 'client')),
     ...(extras.addUsers ?? []).map((file) => loadAddition(file, 'admin')),
   ]
-  return loadProject(text, basename(path), appended)
+  return loadProject(text, basename(path), appended, { baseDir: dirname(resolve(path)) })
+}
+
+export interface LoadOptions {
+  /** The folder that files named in the project (a docker requirements_file) are relative to; default cwd. */
+  baseDir?: string
 }
 
 /** Validates project.yml text. `appended` participants (already shape-checked) join the list. */
-export function loadProject(text: string, fileName = 'project.yml', appended: Appended[] = []): Project {
+export function loadProject(
+  text: string | Uint8Array,
+  fileName = 'project.yml',
+  appended: Appended[] = [],
+  options: LoadOptions = {},
+): Project {
+  const baseDir = options.baseDir ?? process.cwd()
   const parsed = parseYaml(text, fileName)
   const source = parsed.source
   if (parsed.problems.length > 0) throw invalid(fileName, parsed.problems, source, appended)
@@ -43,11 +54,11 @@ export function loadProject(text: string, fileName = 'project.yml', appended: Ap
   const entries = checked.success
     ? checked.data.participants.map((entry, index) => ({ index, entry }))
     : validEntries(data['participants'])
-  const rules = checkRules(checked.success ? checked.data : validTopLevel(data), entries)
+  const rules = checkRules(checked.success ? checked.data : validTopLevel(data), entries, baseDir)
   problems.push(...rules.problems)
   if (problems.length > 0 || !checked.success) throw invalid(fileName, problems, source, appended, original)
   const warnings = rules.warnings.map((w) => describe(w, source, appended, original))
-  const project = normalizeProject(checked.data, warnings)
+  const project = normalizeProject(checked.data, warnings, baseDir)
   if (Array.isArray(data['builders'])) {
     project.builders.forEach((b, i) => {
       b.where = source.where(['builders', i, 'args'])
@@ -72,7 +83,7 @@ function loadAddition(file: string, type: 'client' | 'admin'): Appended {
   return { file: basename(file), entry }
 }
 
-function readText(path: string, what: string): string {
+function readText(path: string, what: string): Uint8Array {
   let size: number
   try {
     size = statSync(path).size
@@ -91,7 +102,7 @@ function readText(path: string, what: string): string {
       },
     )
   }
-  return readFileSync(path, 'utf8')
+  return readFileSync(path) // bytes: parseYaml decodes them (and refuses what is not UTF-8)
 }
 
 function validEntries(list: unknown): IndexedEntry[] {

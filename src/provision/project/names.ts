@@ -1,3 +1,6 @@
+import { isIP } from 'node:net'
+import { GENERATED_TOP_LEVEL, Layout } from '../layout.js'
+
 /** Name rules of NVFlare project files (anchored on the whole string; see NVFLARE-FORMATS.md §1). */
 
 const DNS_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
@@ -8,7 +11,10 @@ const ROLE_NAME = /^[A-Za-z0-9_]+$/
 const EMAIL =
   /^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/
 const STUDY_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+/** A connection scheme (grpc, tcp, http, ...), as written into the kits' JSON configs. */
+const SCHEME = /^[a-z][a-z0-9+.-]{0,15}$/
+/** An all-digit last label: `1.2.3.256` is a mistyped address, not a host name (RFC 3696 §2). */
+const NUMERIC_TLD = /(?:^|\.)\d+$/
 /** Names Windows reserves for devices: a kit folder with such a name cannot be unpacked there. */
 const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$/i
 
@@ -22,16 +28,32 @@ export function isWindowsReserved(name: string): boolean {
 
 export const KNOWN_ROLES = ['project_admin', 'org_admin', 'lead', 'member'] as const
 
+/**
+ * An IPv4 or IPv6 address as node:net parses it (the same test the certificate code uses to make an IP SAN),
+ * without an IPv6 zone (`fe80::1%eth0`): a certificate's IP entry has no room for one.
+ */
 export function isIpAddress(value: string): boolean {
-  return IPV4.test(value) || (value.includes(':') && /^[0-9A-Fa-f:.]+$/.test(value))
+  return isIP(value) !== 0 && !value.includes('%')
 }
 
+/**
+ * A DNS host name (RFC 1123): labels of 1-63 letters, digits and '-' (not at either end), 253 characters in
+ * all, and a last label that is not all digits (RFC 3696 §2: `1.2.3.256` is a mistyped address).
+ */
 export function isHostName(value: string): boolean {
-  return value.length <= 253 && HOST_NAME.test(value)
+  return value.length <= 253 && HOST_NAME.test(value) && !NUMERIC_TLD.test(value)
 }
 
 export function isHostOrIp(value: string): boolean {
   return isHostName(value) || isIpAddress(value)
+}
+
+/** Why `value` is neither a host name nor an IP address, or undefined when it is one of them. */
+export function hostProblem(value: string): string | undefined {
+  if (isHostOrIp(value)) return undefined
+  const shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)
+  const why = /^[^:]+:\d+$/.test(value) ? "; a port goes in its own key, not after ':'" : ''
+  return `expected a host name or IP address (a DNS name: letters, digits and '-' in labels separated by '.'; or an IPv4/IPv6 address), got ${shown}${why}`
 }
 
 /** Why `name` is not a valid name for a participant of this type, or undefined when it is. */
@@ -42,9 +64,14 @@ export function participantNameProblem(type: string, name: string): string | und
     return `expected at most ${MAX_NAME_LENGTH} characters (the name becomes the certificate CN), got ${name.length}`
   }
   if (WINDOWS_RESERVED.test(name)) return `${shown} is a device name reserved on Windows; choose another name`
+  const generated = GENERATED_TOP_LEVEL.find((g) => g.toLowerCase() === name.toLowerCase())
+  if (generated) {
+    return `${shown} is reserved: fedforge writes ${generated} beside the kit folders in prod_NN, where this kit's folder would go; choose another name`
+  }
   switch (type) {
     case 'server':
-      return HOST_NAME.test(name)
+      // an IPv4 address is a folder name too, and becomes an IP SAN; an IPv6 one cannot be a folder name
+      return isHostName(name) || isIP(name) === 4
         ? undefined
         : `expected a DNS host name (letters, digits and '-', labels separated by '.'), got ${shown}`
     case 'admin':
@@ -75,4 +102,23 @@ export function studyNameProblem(name: string): string | undefined {
   return STUDY_NAME.test(name)
     ? undefined
     : `expected a study name of lower-case letters, digits, '_' and '-' (1-63 characters, starting and ending with a letter or digit), got ${JSON.stringify(name.slice(0, 80))}`
+}
+
+/**
+ * Why `name` collides with the zip that `--zip` writes for another participant (`site-1.zip` beside
+ * `site-1`), or undefined. `byLowerName` maps every participant name in lower case to the name (kit folders
+ * are compared without case, as on a case-insensitive file system).
+ */
+export function zipNameProblem(name: string, byLowerName: ReadonlyMap<string, string>): string | undefined {
+  const lower = name.toLowerCase()
+  if (!lower.endsWith(Layout.zipSuffix)) return undefined
+  const other = byLowerName.get(lower.slice(0, -Layout.zipSuffix.length))
+  if (other === undefined) return undefined
+  return `${JSON.stringify(name)} is reserved: with --zip the kit of "${other}" is written as ${other}${Layout.zipSuffix} beside the kit folders; choose another name`
+}
+
+export function schemeProblem(scheme: string): string | undefined {
+  return SCHEME.test(scheme)
+    ? undefined
+    : `expected a scheme such as grpc, tcp or http (lower-case letters, digits, '+', '.' and '-'), got ${JSON.stringify(scheme.slice(0, 80))}`
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_BUILDER_IDS, findBuilder } from '../builders/registry.js'
+import { requirementsFile } from './builder-files.js'
 import type { ConnectToEntry, ListeningHostEntry, ParticipantEntry, ProjectFile } from './schema.js'
 import type {
   BuilderSpec,
@@ -13,8 +14,11 @@ import type {
 
 const CORE_KEYS = new Set(['name', 'type', 'org'])
 
-/** ProjectFile (checked by schema and rules) → Project with defaults applied. */
-export function normalizeProject(file: ProjectFile, warnings: string[]): Project {
+/**
+ * ProjectFile (checked by schema and rules) → Project with defaults applied. Files named by builder
+ * arguments become absolute paths under `baseDir`, so that builders read the very file the rules checked.
+ */
+export function normalizeProject(file: ProjectFile, warnings: string[], baseDir = process.cwd()): Project {
   const serverName = file.participants.find((p) => p.type === 'server')?.name ?? ''
   const participants = file.participants
     .filter((p) => p.type !== 'overseer')
@@ -31,7 +35,7 @@ export function normalizeProject(file: ProjectFile, warnings: string[]): Project
     clients: participants.filter((p) => p.type === 'client'),
     admins: participants.filter((p) => p.type === 'admin'),
     relays: participants.filter((p) => p.type === 'relay'),
-    builders: normalizeBuilders(file),
+    builders: normalizeBuilders(file, baseDir),
     studies: normalizeStudies(file),
     warnings,
   }
@@ -103,13 +107,19 @@ function normalizeConnectTo(ct: ConnectToEntry | undefined): ConnectTo | undefin
   return { name: ct.name, host: ct.host, port: ct.port, connectionSecurity: security(ct.connection_security) }
 }
 
-function normalizeBuilders(file: ProjectFile): BuilderSpec[] {
+function normalizeBuilders(file: ProjectFile, baseDir: string): BuilderSpec[] {
   const entries = file.builders ?? DEFAULT_BUILDER_IDS.map((id) => ({ path: id, args: {} }))
   return entries.map((b) => {
     const factory = findBuilder(b.path)
     if (!factory)
       throw new Error(`normalizeBuilders: unknown builder ${b.path} (rules should have refused it)`)
-    return { id: factory.id, path: b.path, args: b.args ?? {} }
+    const args = b.args ?? {}
+    const requirements = factory.id === 'docker' ? requirementsFile(args, baseDir) : undefined
+    return {
+      id: factory.id,
+      path: b.path,
+      args: requirements ? { ...args, requirements_file: requirements.path } : args,
+    }
   })
 }
 

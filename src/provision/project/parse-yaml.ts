@@ -1,6 +1,8 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
+import { decodeProjectText } from './decode-text.js'
 import type { Finding } from './rules.js'
 import { SourceMap } from './source.js'
+import { mergeProblems, tagProblems } from './yaml-safety.js'
 
 /** The largest project file we read: NVFlare files are a few KB; 10 MiB holds ~100,000 participants. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -13,20 +15,27 @@ export interface ParsedYaml {
   problems: Finding[]
 }
 
-/** Parses YAML text with positions. Never throws for bad input: problems carry a key path. */
-export function parseYaml(text: string, fileName: string): ParsedYaml {
+/**
+ * Parses YAML (bytes are decoded as UTF-8) with positions, as PyYAML's safe_load reads it: merge keys
+ * (`<<: *anchor`) are merged, tags other than the standard ones are refused. Never throws for bad input:
+ * problems carry a key path.
+ */
+export function parseYaml(input: string | Uint8Array, fileName: string): ParsedYaml {
   const lines = new LineCounter()
   const problems: Finding[] = []
-  const badChar = text.search(/[\u0000\uFFFD]/)
-  if (badChar >= 0) {
-    const pos = lineColOf(text, badChar)
-    return {
-      data: undefined,
-      source: new SourceMap(fileName, undefined, lines),
-      problems: [{ path: [], pos, message: 'expected UTF-8 text; found a NUL or non-UTF-8 byte here' }],
-    }
+  const decoded = decodeProjectText(input)
+  if ('problem' in decoded) {
+    const source = new SourceMap(fileName, undefined, lines)
+    return { data: undefined, source, problems: [decoded.problem] }
   }
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true })
+  const text = decoded.text
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    merge: true,
+  })
   const source = new SourceMap(fileName, doc, lines)
   for (const error of [...doc.errors]) {
     const pos = lines.linePos(error.pos[0])
@@ -50,6 +59,8 @@ export function parseYaml(text: string, fileName: string): ParsedYaml {
     })
     return { data: undefined, source, problems }
   }
+  problems.push(...tagProblems(doc, text, source, lines), ...mergeProblems(doc, source, lines))
+  if (problems.length > 0) return { data: undefined, source, problems }
   try {
     return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), source, problems }
   } catch (error) {
@@ -57,10 +68,4 @@ export function parseYaml(text: string, fileName: string): ParsedYaml {
     problems.push({ path: [], message: `the YAML cannot be expanded safely (${why}); is it an alias bomb?` })
     return { data: undefined, source, problems }
   }
-}
-
-function lineColOf(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset)
-  const line = before.split('\n').length
-  return { line, col: offset - before.lastIndexOf('\n') }
 }

@@ -1,5 +1,5 @@
 import { findBuilder, knownBuilderNames } from '../builders/registry.js'
-import { studyNameProblem } from './names.js'
+import { studyNameProblem, zipNameProblem } from './names.js'
 import type { IndexedEntry } from './rules.js'
 import type { ParticipantEntry, ProjectFile } from './schema.js'
 import type { KeyPath } from './source.js'
@@ -23,6 +23,11 @@ export function checkUniqueNames(entries: IndexedEntry[], problem: Report): void
         `name "${item.entry.name}" ${same} by participants[${first.index}]; names must be unique`,
       )
     } else seen.set(key, item)
+  }
+  const byLowerName = new Map([...seen].map(([key, item]) => [key, item.entry.name]))
+  for (const item of entries) {
+    const zip = zipNameProblem(item.entry.name, byLowerName)
+    if (zip) problem(['participants', item.index, 'name'], zip)
   }
 }
 

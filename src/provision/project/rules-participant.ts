@@ -1,4 +1,11 @@
-import { isHostOrIp, KNOWN_ROLES, orgProblem, participantNameProblem, roleProblem } from './names.js'
+import {
+  hostProblem,
+  KNOWN_ROLES,
+  orgProblem,
+  participantNameProblem,
+  roleProblem,
+  schemeProblem,
+} from './names.js'
 import type { RuleResult } from './rules.js'
 import type { ParticipantEntry } from './schema.js'
 import type { KeyPath } from './source.js'
@@ -21,24 +28,11 @@ export function checkParticipant(p: ParticipantEntry, at: KeyPath, result: RuleR
   const org = orgProblem(p.org)
   if (org) problem('org', org)
   if (p.type === 'admin') checkAdminRole(p, at, result)
-  if (p.connection_security !== undefined && !SECURITY.includes(p.connection_security.toLowerCase())) {
-    problem(
-      'connection_security',
-      `expected clear, tls or mtls, got ${JSON.stringify(p.connection_security)}`,
-    )
-  }
-  if (p.default_host !== undefined && !isHostOrIp(p.default_host)) {
-    problem('default_host', `expected a host name or IP address, got ${JSON.stringify(p.default_host)}`)
-  }
-  const hosts = typeof p.host_names === 'string' ? [p.host_names] : (p.host_names ?? [])
-  hosts.forEach((h, i) => {
-    if (!isHostOrIp(h)) {
-      result.problems.push({
-        path: [...at, 'host_names', ...(typeof p.host_names === 'string' ? [] : [i])],
-        message: `expected a host name or IP address, got ${JSON.stringify(h)}`,
-      })
-    }
-  })
+  checkSecurity(p.connection_security, [...at, 'connection_security'], result)
+  const host = hostChecker(result)
+  if (p.default_host !== undefined) host([...at, 'default_host'], p.default_host)
+  hostList(p.host_names, [...at, 'host_names'], host)
+  checkConnectTo(p, at, result)
   checkListeningHost(p, at, result)
   if (p.type === 'relay' && p.listening_host === undefined) {
     problem(
@@ -52,21 +46,54 @@ function checkListeningHost(p: ParticipantEntry, at: KeyPath, result: RuleResult
   const lh = p.listening_host
   if (lh === undefined) return
   const path = [...at, 'listening_host']
-  const host = typeof lh === 'string' ? lh : lh.default_host
-  if (host === undefined)
+  const host = hostChecker(result)
+  if (typeof lh === 'string') {
+    host(path, lh)
+    return
+  }
+  if (lh.default_host === undefined)
     result.problems.push({ path, message: 'expected default_host: the host name the listener is reached at' })
-  else if (!isHostOrIp(host))
-    result.problems.push({ path, message: `expected a host name or IP address, got ${JSON.stringify(host)}` })
-  if (
-    typeof lh !== 'string' &&
-    lh.connection_security &&
-    !SECURITY.includes(lh.connection_security.toLowerCase())
-  ) {
+  else host([...path, 'default_host'], lh.default_host)
+  hostList(lh.host_names, [...path, 'host_names'], host)
+  const scheme = lh.scheme === undefined ? undefined : schemeProblem(lh.scheme)
+  if (scheme) result.problems.push({ path: [...path, 'scheme'], message: scheme })
+  checkSecurity(lh.connection_security, [...path, 'connection_security'], result)
+}
+
+function checkSecurity(value: string | undefined, path: KeyPath, result: RuleResult): void {
+  if (value !== undefined && !SECURITY.includes(value.toLowerCase())) {
     result.problems.push({
-      path: [...path, 'connection_security'],
-      message: `expected clear, tls or mtls, got ${JSON.stringify(lh.connection_security)}`,
+      path,
+      message: `expected clear, tls or mtls, got ${JSON.stringify(value.slice(0, 80))}`,
     })
   }
+}
+
+type HostCheck = (path: KeyPath, value: string) => void
+
+function hostChecker(result: RuleResult): HostCheck {
+  return (path, value) => {
+    const problem = hostProblem(value)
+    if (problem) result.problems.push({ path, message: problem })
+  }
+}
+
+/** `host_names`: one name, or a list of names. */
+function hostList(value: string | string[] | undefined, path: KeyPath, host: HostCheck): void {
+  if (typeof value === 'string') host(path, value)
+  else
+    value?.forEach((h, i) => {
+      host([...path, i], h)
+    })
+}
+
+/** `connect_to`: a host (string form), or `host` of the mapping form (`name` is checked in rules-links). */
+function checkConnectTo(p: ParticipantEntry, at: KeyPath, result: RuleResult): void {
+  const ct = p.connect_to
+  const path = [...at, 'connect_to']
+  if (typeof ct === 'string') hostChecker(result)(path, ct)
+  else if (ct?.host !== undefined) hostChecker(result)([...path, 'host'], ct.host)
+  if (typeof ct === 'object') checkSecurity(ct.connection_security, [...path, 'connection_security'], result)
 }
 
 function checkAdminRole(p: ParticipantEntry, at: KeyPath, result: RuleResult): void {

@@ -1,4 +1,5 @@
 import { isWindowsReserved } from './names.js'
+import { checkBuilderArgs } from './rules-builders.js'
 import {
   checkBuilders,
   checkOneServer,
@@ -32,8 +33,15 @@ export interface IndexedEntry {
 export const MAX_PARTICIPANTS = 10_000
 const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
-/** Cross-field rules of a project file (names, uniqueness, one server, references, studies, builders). */
-export function checkRules(file: Partial<ProjectFile>, entries: IndexedEntry[]): RuleResult {
+/**
+ * Cross-field rules of a project file (names, uniqueness, one server, references, studies, builders and
+ * their arguments). Files named by builder arguments are relative to `baseDir` (the project file's folder).
+ */
+export function checkRules(
+  file: Partial<ProjectFile>,
+  entries: IndexedEntry[],
+  baseDir = process.cwd(),
+): RuleResult {
   const result: RuleResult = { problems: [], warnings: [] }
   const problem = (path: KeyPath, message: string) => result.problems.push({ path, message })
   if (typeof file.name === 'string' && !PROJECT_NAME.test(file.name)) {
@@ -60,5 +68,6 @@ export function checkRules(file: Partial<ProjectFile>, entries: IndexedEntry[]):
   checkReferences(entries, problem)
   checkStudies(file, entries, problem)
   checkBuilders(file, problem)
+  checkBuilderArgs(file, baseDir, problem)
   return result
 }

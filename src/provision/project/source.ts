@@ -1,4 +1,14 @@
-import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml'
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml'
 
 export type KeyPath = readonly (string | number)[]
 
@@ -69,13 +79,15 @@ export class SourceMap {
     return path
   }
 
+  /** Where a key path is written; through aliases and merge keys, that is in the anchored node. */
   private offsetOf(path: KeyPath): number | undefined {
     let node: unknown = this.doc?.contents
     let keyOffset: number | undefined
     for (const part of path) {
       keyOffset = undefined
+      node = this.resolve(node)
       if (isMap(node)) {
-        const pair = node.items.find((item) => keyText(item.key) === String(part))
+        const pair = this.pairOf(node, String(part), new Set())
         if (!pair) return undefined
         keyOffset = (pair.key as Node | null)?.range?.[0]
         node = pair.value
@@ -87,6 +99,36 @@ export class SourceMap {
     }
     return keyOffset ?? (node as Node | null | undefined)?.range?.[0]
   }
+
+  private resolve(node: unknown): unknown {
+    return isAlias(node) && this.doc ? node.resolve(this.doc) : node
+  }
+
+  /**
+   * The pair that gives `key` its value: the map's own, else the first merge source that has it (`<<: *a`,
+   * `<<: [*a, *b]`: earlier sources win, as in PyYAML and the yaml package).
+   */
+  private pairOf(map: YAMLMap, key: string, seen: Set<unknown>): Pair | undefined {
+    if (seen.has(map)) return undefined
+    seen.add(map)
+    const own = map.items.find((item) => !isMergeKey(item.key) && keyText(item.key) === key)
+    if (own) return own
+    for (const item of map.items) {
+      if (!isMergeKey(item.key)) continue
+      const value = this.resolve(item.value)
+      const sources = isSeq(value) ? value.items.map((s) => this.resolve(s)) : [value]
+      for (const merged of sources) {
+        const pair = isMap(merged) ? this.pairOf(merged, key, seen) : undefined
+        if (pair) return pair
+      }
+    }
+    return undefined
+  }
+}
+
+/** `<<` as a merge key (the yaml package resolves a plain `<<` to a symbol when merging is on). */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol'
 }
 
 function covers(node: unknown, offset: number): boolean {
@@ -96,6 +138,7 @@ function covers(node: unknown, offset: number): boolean {
 
 /** The text of a scalar key; undefined for a missing key or a collection used as a key (`[a]: x`). */
 function keyText(key: unknown): string | undefined {
+  if (isMergeKey(key)) return '<<'
   if (isScalar(key)) return String(key.value)
   return key === null || key === undefined || typeof key === 'object' ? undefined : String(key)
 }

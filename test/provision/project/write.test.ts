@@ -51,7 +51,7 @@ const rich: ProjectFile = {
     { path: 'cert' },
     {
       path: 'nvflare.lighter.impl.he.HEBuilder',
-      args: { poly_modulus_degree: 16384, coeff_mod_bit_sizes: [60, 40, 40, 40, 60], scale_bits: 40 },
+      args: { poly_modulus_degree: 16384, coeff_mod_bit_sizes: [60, 40, 40, 60], scale_bits: 40 },
     },
     { path: 'signature' },
   ],
@@ -95,13 +95,19 @@ describe('writeProjectYaml', () => {
       expect(comments).toContain(topic)
     }
     expect(text).toMatch(/fed_learn_port: 8102 # the port clients connect to/)
-    expect(text).toMatch(/coeff_mod_bit_sizes: \[60, 40, 40, 40, 60\]/)
+    expect(text).toMatch(/coeff_mod_bit_sizes: \[60, 40, 40, 60\]/)
   })
 
   it('round-trips the shipped sample project', () => {
     const sample = readTemplate('project.yml')
     const file = parse(sample) as ProjectFile
     expect(load(writeProjectYaml(file))).toEqual(load(sample))
+  })
+
+  it('keeps a description of U+FFFD (the property below found it with seed -217375776)', () => {
+    const file: ProjectFile = { ...rich, description: '\uFFFD', builders: undefined, studies: undefined }
+    expect(loadProject(writeProjectYaml(file)).description).toBe('\uFFFD')
+    expect(loadProject(Buffer.from(writeProjectYaml(file), 'utf8')).description).toBe('\uFFFD')
   })
 
   it('keeps any description and names intact (property)', () => {
