@@ -63,7 +63,9 @@ describe('parseHeArgs', () => {
     expect(refusal({ poly_modulus_degree: 5000 }).message).toMatch(/one of 1024, .*32768, got 5000/)
     expect(refusal({ coeff_mod_bit_sizes: [60, 40] }).message).toMatch(/at least 3 primes/)
     expect(refusal({ coeff_mod_bit_sizes: [61, 40, 40] }).message).toMatch(/2\.\.60 bits .*, got 61/)
-    expect(refusal({ coeff_mod_bit_sizes: [2, 1, 1], scale_bits: 1 }).message).toMatch(/2\.\.60 bits .*, got 1, 1/)
+    expect(refusal({ coeff_mod_bit_sizes: [2, 1, 1], scale_bits: 1 }).message).toMatch(
+      /2\.\.60 bits .*, got 1, 1/,
+    )
     expect(refusal({ coeff_mod_bit_sizes: '60,40,40' }).message).toMatch(/list of integers/)
     expect(refusal({ scale_bits: 40.5 }).message).toMatch(/scale_bits must be an integer/)
     expect(refusal({ scheme: 'TFHE' }).message).toMatch(/unknown scheme "TFHE"/)
@@ -75,7 +77,9 @@ describe('parseHeArgs', () => {
     expect(five.message).toMatch(/has 5 primes; at most 4 \(first, 2 middle, special\)/)
     expect(five.message).toMatch(/multiply an encrypted update at most twice per round/)
     const many = [60, ...Array<number>(30).fill(40), 60]
-    expect(refusal({ poly_modulus_degree: 32768, coeff_mod_bit_sizes: many }).message).toMatch(/has 32 primes/)
+    expect(refusal({ poly_modulus_degree: 32768, coeff_mod_bit_sizes: many }).message).toMatch(
+      /has 32 primes/,
+    )
     expect(parseHeArgs({ coeff_mod_bit_sizes: [60, 40, 40, 60] }).coeffModBitSizes).toHaveLength(4)
   })
 
