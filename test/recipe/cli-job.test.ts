@@ -6,6 +6,7 @@ import { registerJob } from '../../src/cli/commands/job.js'
 import { takeResult } from '../../src/cli/run.js'
 import { isProvisionError } from '../../src/errors.js'
 import { Layout } from '../../src/provision/layout.js'
+import type { NvflareVersion } from '../../src/provision/targets/version.js'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
 import { CLIENT_PY, readJson, tempDirs } from './helpers.js'
 import { ADMIN, copyKits, provisionHeKits } from './kits.js'
@@ -61,10 +62,15 @@ describe('provision job fedavg-he', () => {
       '--epochs 1',
     ]
     const text = await run(['--kits', prodDir, '--train-script', CLIENT_PY, ...flags, '-o', out, '--json'])
-    const printed = JSON.parse(text) as { jobDir: string; kits: unknown[] }
+    const printed = JSON.parse(text) as {
+      jobDir: string
+      kits: unknown[]
+      target: { nvflareVersion: NvflareVersion }
+    }
     expect(printed.jobDir).toBe(join(out, 'he_job'))
     expect(printed.kits).toHaveLength(5)
     const lib = new FedAvgRecipeWithHE({
+      nvflareVersion: printed.target.nvflareVersion,
       name: 'he_job',
       minClients: 2,
       model: { classPath: 'model.SimpleNet' },

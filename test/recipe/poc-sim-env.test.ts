@@ -21,8 +21,14 @@ const installed: NvflareRuntime = {
   python: 'python3',
   message: 'NVFlare 2.7.1',
 }
+// PocEnv's kits are main's provisioner's (2.9) until the provision request takes a target.
 const recipe = () =>
-  new FedAvgRecipeWithHE({ minClients: 3, trainScript: CLIENT_PY, model: { classPath: 'model.Net' } })
+  new FedAvgRecipeWithHE({
+    nvflareVersion: '2.9',
+    minClients: 3,
+    trainScript: CLIENT_PY,
+    model: { classPath: 'model.Net' },
+  })
 
 describe('PocEnv', () => {
   it('provisions an HE PoC project (server, site-1…site-N, a project admin) and deploys the job to it', async () => {

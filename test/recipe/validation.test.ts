@@ -87,7 +87,7 @@ describe('FedAvgRecipeWithHE validation', () => {
   it('refuses a relative checkpoint that does not exist locally', () => {
     const e = problemsOf({
       ...base(),
-      model: { classPath: 'm.Net' },
+      model: { classPath: 'model.SimpleNet' },
       initialCkpt: 'missing.pt',
       cwd: temp.make(),
     })
@@ -100,13 +100,13 @@ describe('FedAvgRecipeWithHE validation', () => {
     writeFileSync(join(cwd, 'ckpt/start.pt'), 'weights')
     const recipe = new FedAvgRecipeWithHE({
       ...base(),
-      model: { classPath: 'm.Net' },
+      model: { classPath: 'model.SimpleNet' },
       initialCkpt: 'ckpt/start.pt',
       cwd,
     })
     const persistor = recipe.job.server.components.find((c) => c.id === 'persistor')
     expect(persistor?.args).toEqual({
-      model: { path: 'm.Net', args: {} },
+      model: { path: 'model.SimpleNet', args: {} },
       source_ckpt_file_full_name: 'start.pt',
       filter_id: 'model_serialize_filter',
     })
@@ -117,12 +117,12 @@ describe('FedAvgRecipeWithHE validation', () => {
   it('uses an absolute checkpoint as is, without bundling or checking it', () => {
     const recipe = new FedAvgRecipeWithHE({
       ...base(),
-      model: { classPath: 'm.Net' },
+      model: { classPath: 'model.SimpleNet' },
       initialCkpt: '/srv/x.pt',
     })
     const persistor = recipe.job.server.components.find((c) => c.id === 'persistor')
     expect(persistor?.args['source_ckpt_file_full_name']).toBe('/srv/x.pt')
-    expect(recipe.job.customFiles.map((f) => f.target)).toEqual(['client.py'])
+    expect(recipe.job.customFiles.map((f) => f.target)).toEqual(['client.py', 'model.py'])
   })
 
   it('refuses a custom aggregator that is not an HE aggregator', () => {
