@@ -32,13 +32,13 @@ interface JobFlags {
   clientMemoryGcRounds?: number
   cudaEmptyCache?: boolean
   nvflareVersion?: string
-  custom: string[]
+  custom?: string[]
   output?: string
   json?: boolean
 }
 
 const num = (value: string) => Number(value)
-const collect = (value: string, previous: string[]) => [...previous, value]
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value]
 
 /** `provision job fedavg-he --kits <prod_NN> --train-script client.py [...]` */
 export function registerJob(program: Command): void {
@@ -82,7 +82,6 @@ export function registerJob(program: Command): void {
       '--custom <path>',
       'a file or folder to bundle into the job’s app/custom/ under its own name (repeatable)',
       collect,
-      [],
     )
     .option('-o, --output <dir>', 'write the job folder into DIR instead of the admin kit’s transfer/')
     .option('--json', 'print the result as JSON')
@@ -156,7 +155,7 @@ function recipeOptions(flags: JobFlags, inspection: KitsInspection): FedAvgRecip
     serverMemoryGcRounds: flags.serverMemoryGcRounds,
     clientMemoryGcRounds: flags.clientMemoryGcRounds,
     cudaEmptyCache: flags.cudaEmptyCache,
-    custom: flags.custom.length > 0 ? flags.custom : undefined,
+    custom: flags.custom,
   }
   if (flags.model !== undefined)
     o['model'] = { classPath: flags.model, args: parseModelArgs(flags.modelArgs) }
