@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isProvisionError, type ProvisionError } from '../../src/errors.js'
+import { DEFAULT_NVFLARE_VERSION } from '../../src/provision/targets/version.js'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
 import type { FedAvgRecipeWithHEOptions } from '../../src/recipe/options.js'
 import { CLIENT_PY, tempDirs } from './helpers.js'
@@ -42,6 +43,22 @@ describe('FedAvgRecipeWithHE validation', () => {
     })
     expect(o.model).toBeUndefined()
     expect(o.encryptLayers).toBeUndefined()
+    expect(o.nvflareVersion).toBe(DEFAULT_NVFLARE_VERSION)
+    expect(o.customFiles.map((f) => f.target)).toEqual(['client.py'])
+  })
+
+  it('refuses an NVFlare version it does not write for, and custom that is not a list of paths', () => {
+    const e = problemsOf({ ...base(), nvflareVersion: '2.6', custom: 'model.py' })
+    expect(e.problems).toEqual([
+      'nvflareVersion: must be one of 2.7, 2.8, 2.9',
+      'custom: must be a list of file or folder paths',
+    ])
+  })
+
+  it('refuses an NVFlare aggregator class the target version lacks', () => {
+    const path = 'nvflare.app_common.widgets.metrics_artifact_writer.MetricsArtifactWriter'
+    const e = problemsOf({ ...base(), nvflareVersion: '2.8', aggregator: { path, heCompatible: true } })
+    expect(e.problems).toEqual([`aggregator: ${path} does not exist in NVFlare 2.8`])
   })
 
   it.each([0, -1, 1.5])('refuses minClients %s', (minClients) => {
