@@ -54,7 +54,13 @@ describe('PocEnv', () => {
       join(prod, 'admin@nvidia.com/startup/fl_admin.sh'),
       'submit_job fedavg_he',
     ])
-    expect(result).toMatchObject({ env: 'poc', submitted: false, trainingRan: false, warnings: [] })
+    expect(result).toMatchObject({
+      env: 'poc',
+      nvflareVersion: '2.9',
+      submitted: false,
+      trainingRan: false,
+      warnings: [],
+    })
     expect(result.kits.filter((k) => k.type === 'client').every((k) => k.heSecretKey === true)).toBe(true)
   })
 

@@ -70,6 +70,7 @@ export function deployResult(
   return {
     env,
     jobName: job.name,
+    nvflareVersion: job.nvflareVersion,
     jobDir,
     submitted: false,
     trainingRan: false,
