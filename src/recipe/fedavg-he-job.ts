@@ -1,43 +1,36 @@
+import { JOB_TARGETS, type JobWidget } from '../provision/targets/job.js'
+import * as C from '../provision/targets/job-classes.js'
 import type { Component, JsonValue } from './job/component.js'
 import { makeComponent } from './job/component.js'
-import type {
-  ClientAppConfig,
-  CustomFile,
-  FilterChain,
-  JobDefinition,
-  ServerAppConfig,
-} from './job/job-config.js'
-import * as C from './job/nvflare-classes.js'
+import type { ClientAppConfig, FilterChain, JobDefinition, ServerAppConfig } from './job/job-config.js'
 import { shlexSplit } from './job/shlex.js'
 import type { ResolvedOptions } from './resolve.js'
 
-/** NVFlare's analytics event that clients turn into federated events (`analytix_log_stats`). */
-const ANALYTIC_EVENT_TYPE = 'analytix_log_stats'
 /** The id NVFlare's HE recipe gives the serialize filter the persistor refers to. */
 const SERIALIZE_FILTER_ID = 'model_serialize_filter'
 
 /**
- * Assembles the job NVFlare's FedAvgRecipeWithHE builds: the BaseFedJob widgets, a PyTorch persistor and
- * locator (when there is a model or checkpoint) with the HE serialize filter, the HE shareable generator
- * and aggregator, ScatterAndGather, and on clients the Client API executor with HE decrypt/encrypt filters.
+ * Assembles the job NVFlare's FedAvgRecipeWithHE builds for the target version (JOB_TARGETS): the BaseFedJob
+ * widgets, a PyTorch persistor and locator (when there is a model or checkpoint) with the HE serialize
+ * filter, the HE shareable generator and aggregator, ScatterAndGather, and on clients the Client API
+ * executor with HE decrypt/encrypt filters.
  */
 export function buildFedAvgHeJob(o: ResolvedOptions): JobDefinition {
-  const customFiles: CustomFile[] = [o.trainScript]
-  if (o.initialCkpt?.bundle) customFiles.push(o.initialCkpt.bundle)
-  return { name: o.name, minClients: o.minClients, server: serverApp(o), client: clientApp(o), customFiles }
+  return {
+    name: o.name,
+    nvflareVersion: o.nvflareVersion,
+    minClients: o.minClients,
+    server: serverApp(o),
+    client: clientApp(o),
+    customFiles: [...o.customFiles],
+  }
 }
+
+const widget = (w: JobWidget) => makeComponent(w.cls, w.values, w.id)
 
 function serverApp(o: ResolvedOptions): ServerAppConfig {
   const hasModel = o.model !== undefined || o.initialCkpt !== undefined
-  const components: Component[] = [
-    makeComponent(C.ValidationJsonGenerator, {}, 'json_generator'),
-    makeComponent(
-      C.IntimeModelSelector,
-      { aggregation_weights: {}, key_metric: 'accuracy' },
-      'model_selector',
-    ),
-    makeComponent(C.MetricsArtifactWriter, {}, 'metrics_artifact_writer'),
-  ]
+  const components: Component[] = JOB_TARGETS[o.nvflareVersion].serverWidgets.map(widget)
   if (hasModel) {
     const model: JsonValue = o.model ? { path: o.model.path, args: o.model.args } : null
     const persistorArgs = {
@@ -78,11 +71,10 @@ function clientApp(o: ResolvedOptions): ClientAppConfig {
     tasks: ['train', 'validate'],
     filters: [makeComponent(C.HEModelDecryptor, { data_kinds: C.HE_DATA_KINDS })],
   }
+  const runner = scriptRunner(o)
   return {
-    executors: [{ tasks: ['*'], executor: executor(o) }],
-    components: [
-      makeComponent(C.ConvertToFedEvent, { events_to_convert: [ANALYTIC_EVENT_TYPE] }, 'event_to_fed'),
-    ],
+    executors: [{ tasks: ['*'], executor: runner.executor }],
+    components: [...JOB_TARGETS[o.nvflareVersion].clientWidgets.map(widget), ...runner.components],
     taskDataFilters: [decrypt],
     taskResultFilters: [
       { tasks: ['train'], filters: [encryptor(o, true)] },
@@ -100,8 +92,12 @@ function encryptor(o: ResolvedOptions, weighByLocalIter: boolean): Component {
   })
 }
 
-/** ScriptRunner(framework=PYTORCH) → ClientAPIExecutor in in_process or external_process mode. */
-function executor(o: ResolvedOptions): Component {
+/**
+ * What ScriptRunner(framework=PYTORCH) adds to a client for the target version: the in-process executor,
+ * or the external-process one with the components its form needs (JOB_TARGETS).
+ */
+function scriptRunner(o: ResolvedOptions): { executor: Component; components: Component[] } {
+  const target = JOB_TARGETS[o.nvflareVersion]
   const common = {
     params_exchange_format: 'pytorch',
     server_expected_format: o.serverExpectedFormat,
@@ -109,17 +105,22 @@ function executor(o: ResolvedOptions): Component {
     memory_gc_rounds: o.clientMemoryGcRounds,
     cuda_empty_cache: o.cudaEmptyCache,
   }
+  const script = o.trainScript.target
   if (!o.launchExternalProcess) {
-    const args = { task_script_path: o.trainScript.target, task_script_args: o.trainArgs, ...common }
-    return makeComponent(C.ClientAPIExecutor, { execution_mode: 'in_process', ...args })
+    const values = { ...target.inProcess.values, task_script_path: script, task_script_args: o.trainArgs }
+    return { executor: makeComponent(target.inProcess.cls, { ...values, ...common }), components: [] }
   }
-  const command = [...shlexSplit(o.command), `custom/${o.trainScript.target}`, ...shlexSplit(o.trainArgs)]
-  return makeComponent(C.ClientAPIExecutor, {
-    execution_mode: 'external_process',
-    command,
-    launch_once: true,
-    launch_timeout: 300,
-    shutdown_timeout: 0,
-    ...common,
-  })
+  const form = target.externalProcess
+  if (form.kind === 'command') {
+    const command = [...shlexSplit(o.command), `custom/${script}`, ...shlexSplit(o.trainArgs)]
+    const values = { ...form.executor.values, command, ...common }
+    return { executor: makeComponent(form.executor.cls, values), components: [] }
+  }
+  const executor = makeComponent(form.executor.cls, { ...form.executor.values, ...common })
+  // ScriptRunner's one command line: `command + " custom/" + script + " " + script_args`.
+  const line = `${o.command} custom/${script} ${o.trainArgs}`
+  const components = form.components.map((w) =>
+    w.id === form.launcherId ? makeComponent(w.cls, { ...w.values, script: line }, w.id) : widget(w),
+  )
+  return { executor, components }
 }

@@ -1,4 +1,5 @@
 export { inspectKits, type KitsInspection } from './envs/inspect-kits.js'
+export { chooseJobTarget, type JobTargetChoice, type TargetSource } from './envs/kit-target.js'
 export { PocEnv, type PocEnvOptions, pocProjectYaml } from './envs/poc-env.js'
 export { ProdEnv, type ProdEnvOptions, submitCommand } from './envs/prod-env.js'
 export { type NvflareRuntime, probeNvflare, type RuntimeProbe } from './envs/runtime.js'

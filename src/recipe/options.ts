@@ -1,4 +1,9 @@
 import { z } from 'zod'
+import {
+  DEFAULT_NVFLARE_VERSION,
+  NVFLARE_VERSIONS,
+  type NvflareVersion,
+} from '../provision/targets/version.js'
 import type { JsonValue } from './job/component.js'
 
 /**
@@ -38,6 +43,13 @@ export interface FedAvgRecipeWithHEOptions {
   clientMemoryGcRounds?: number
   /** Default false. */
   cudaEmptyCache?: boolean
+  /** The NVFlare version the job is written for (ours; default DEFAULT_NVFLARE_VERSION, 2.8). */
+  nvflareVersion?: NvflareVersion
+  /**
+   * Ours: more files or folders (relative to `cwd`) to bundle into the job's custom/, each under its own
+   * name. The training script, a relative checkpoint and the model's module are bundled anyway.
+   */
+  custom?: string[]
   /** Base folder for relative paths (default: process.cwd()). */
   cwd?: string
 }
@@ -138,6 +150,14 @@ export const optionsSchema = z
     serverMemoryGcRounds: count(0, '≥ 0').default(1),
     clientMemoryGcRounds: count(0, '≥ 0').default(0),
     cudaEmptyCache: z.boolean().default(false),
+    nvflareVersion: z
+      .enum(NVFLARE_VERSIONS, { error: `must be one of ${NVFLARE_VERSIONS.join(', ')}` })
+      .default(DEFAULT_NVFLARE_VERSION),
+    custom: z
+      .array(z.string().min(1, { error: 'must be a non-empty path' }), {
+        error: 'must be a list of file or folder paths',
+      })
+      .default([]),
     cwd: z.string().min(1).optional(),
   })
   .strict()

@@ -1,8 +1,12 @@
 import { statSync } from 'node:fs'
-import { basename, isAbsolute, normalize, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, normalize, resolve, sep } from 'node:path'
 import { ProvisionError } from '../errors.js'
+import { classStatus } from '../provision/targets/classes.js'
+import { HE_AGGREGATOR_PATHS } from '../provision/targets/job-classes.js'
+import type { NvflareVersion } from '../provision/targets/version.js'
+import { addCustomEntries, addModelModule, addToBundle, emptyBundle } from './bundle.js'
 import type { JsonValue } from './job/component.js'
-import { HE_AGGREGATOR_PATHS } from './job/nvflare-classes.js'
+import type { CustomFile } from './job/job-config.js'
 import { shlexSplit } from './job/shlex.js'
 import {
   type DataKind,
@@ -14,21 +18,15 @@ import {
   type TransferType,
 } from './options.js'
 
-/** A file to copy into app/custom/ and the name the job refers to it by. */
-export interface BundledFile {
-  source: string
-  target: string
-}
-
 /** The options after validation: defaults applied, paths checked. */
 export interface ResolvedOptions {
   name: string
   model: { path: string; args: Record<string, JsonValue> } | undefined
   /** What the persistor gets as `source_ckpt_file_full_name` (a bundled basename or an absolute path). */
-  initialCkpt: { value: string; bundle: BundledFile | undefined } | undefined
+  initialCkpt: { value: string; bundle: CustomFile | undefined } | undefined
   minClients: number
   numRounds: number
-  trainScript: BundledFile
+  trainScript: CustomFile
   trainArgs: string
   aggregator: { path: string; args: Record<string, JsonValue> } | undefined
   aggregatorDataKind: DataKind
@@ -40,6 +38,9 @@ export interface ResolvedOptions {
   serverMemoryGcRounds: number
   clientMemoryGcRounds: number
   cudaEmptyCache: boolean
+  nvflareVersion: NvflareVersion
+  /** Everything app/custom/ gets: the training script, a relative checkpoint, the model's module, `custom`. */
+  customFiles: CustomFile[]
 }
 
 const invalid = (problems: string[]) =>
@@ -60,25 +61,54 @@ export function resolveOptions(input: FedAvgRecipeWithHEOptions): ResolvedOption
   const aggregator = resolveAggregator(o, problems)
   checkRegex(o.encryptLayers, problems)
   if (o.launchExternalProcess) checkCommandLine(o, problems)
-  if (problems.length > 0 || trainScript === undefined) throw invalid(problems)
   const model = o.model && {
     path: (o.model.classPath ?? o.model.class_path) as string,
     args: o.model.args ?? {},
   }
-  return {
-    ...pick(o),
-    model,
-    initialCkpt,
-    trainScript,
-    aggregator,
+  checkClassPaths(o.nvflareVersion, { model: model?.path, aggregator: aggregator?.path }, problems)
+  const customFiles = bundleFiles(o, cwd, { trainScript, initialCkpt, model }, problems)
+  if (problems.length > 0 || trainScript === undefined) throw invalid(problems)
+  return { ...pick(o), model, initialCkpt, trainScript, aggregator, customFiles }
+}
+
+/**
+ * What app/custom/ gets, in this order: the training script, a relative checkpoint, the `custom` entries,
+ * and the model's module (looked for beside the training script, unless `custom` brought it).
+ */
+function bundleFiles(
+  o: ParsedOptions,
+  cwd: string,
+  r: Pick<ResolvedOptions, 'initialCkpt' | 'model'> & { trainScript: CustomFile | undefined },
+  problems: string[],
+): CustomFile[] {
+  const bundle = emptyBundle(problems)
+  if (r.trainScript) addToBundle(bundle, 'trainScript', r.trainScript.source, r.trainScript.target)
+  const ckpt = r.initialCkpt?.bundle
+  if (ckpt) addToBundle(bundle, 'initialCkpt', ckpt.source, ckpt.target)
+  addCustomEntries(bundle, o.custom, cwd)
+  if (r.model && r.trainScript) addModelModule(bundle, r.model.path, dirname(r.trainScript.source))
+  return bundle.files
+}
+
+/** A class path of NVFlare's own that the target version lacks cannot load on its runtime. */
+function checkClassPaths(
+  version: NvflareVersion,
+  paths: Record<string, string | undefined>,
+  problems: string[],
+): void {
+  for (const [key, path] of Object.entries(paths)) {
+    if (path?.startsWith('nvflare.') && classStatus(version, path) === 'missing') {
+      problems.push(`${key}: ${path} does not exist in NVFlare ${version}`)
+    }
   }
 }
 
 function pick(o: ParsedOptions) {
   const { name, minClients, numRounds, trainArgs, aggregatorDataKind, launchExternalProcess, command } = o
   const { serverExpectedFormat, paramsTransferType, encryptLayers } = o
-  const { serverMemoryGcRounds, clientMemoryGcRounds, cudaEmptyCache } = o
+  const { serverMemoryGcRounds, clientMemoryGcRounds, cudaEmptyCache, nvflareVersion } = o
   return {
+    nvflareVersion,
     name,
     minClients,
     numRounds,
@@ -104,7 +134,7 @@ function isFile(path: string): boolean {
 }
 
 /** A relative script keeps its relative path inside custom/; an absolute one goes in as its base name. */
-function resolveTrainScript(script: string, cwd: string, problems: string[]): BundledFile | undefined {
+function resolveTrainScript(script: string, cwd: string, problems: string[]): CustomFile | undefined {
   const source = resolve(cwd, script)
   if (!isFile(source)) {
     problems.push(`trainScript: ${script} is not a file (looked for ${source})`)

@@ -1,3 +1,4 @@
+import type { NvflareVersion } from '../provision/targets/version.js'
 import type { NvflareRuntime } from './envs/runtime.js'
 import type { JobDefinition } from './job/job-config.js'
 
@@ -43,6 +44,8 @@ export interface KitCheck {
 export interface ExecResult {
   env: ExecEnvKind
   jobName: string
+  /** The NVFlare version the job was written for. */
+  nvflareVersion: NvflareVersion
   /** The job folder that was written. */
   jobDir: string
   submitted: false

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -6,15 +6,18 @@ import { registerJob } from '../../src/cli/commands/job.js'
 import { takeResult } from '../../src/cli/run.js'
 import { isProvisionError } from '../../src/errors.js'
 import { Layout } from '../../src/provision/layout.js'
+import { detectKitTarget } from '../../src/provision/targets/detect.js'
+import type { NvflareVersion } from '../../src/provision/targets/version.js'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
 import { CLIENT_PY, readJson, tempDirs } from './helpers.js'
-import { ADMIN, copyKits, provisionHeKits } from './kits.js'
+import { ADMIN, copyKits, provisionHeKits, resign } from './kits.js'
 
 const shared = tempDirs()
 const temp = tempDirs()
 let prodDir = ''
+let projectDir = ''
 beforeAll(async () => {
-  prodDir = (await provisionHeKits(shared.make(), 3)).prodDir
+  ;({ prodDir, projectDir } = await provisionHeKits(shared.make(), 3))
 })
 afterAll(() => shared.cleanup())
 afterEach(() => {
@@ -61,10 +64,15 @@ describe('provision job fedavg-he', () => {
       '--epochs 1',
     ]
     const text = await run(['--kits', prodDir, '--train-script', CLIENT_PY, ...flags, '-o', out, '--json'])
-    const printed = JSON.parse(text) as { jobDir: string; kits: unknown[] }
+    const printed = JSON.parse(text) as {
+      jobDir: string
+      kits: unknown[]
+      target: { nvflareVersion: NvflareVersion }
+    }
     expect(printed.jobDir).toBe(join(out, 'he_job'))
     expect(printed.kits).toHaveLength(5)
     const lib = new FedAvgRecipeWithHE({
+      nvflareVersion: printed.target.nvflareVersion,
       name: 'he_job',
       minClients: 2,
       model: { classPath: 'model.SimpleNet' },
@@ -104,5 +112,89 @@ describe('provision job fedavg-he', () => {
     await expect(
       run(['--kits', prodDir, '--username', 'x@y.z', '--train-script', CLIENT_PY]),
     ).rejects.toThrow(/found no admin kit for x@y.z/)
+  })
+})
+
+/** The client executor each target's in-process job names (DIFFERENCES.md §5). */
+const EXECUTOR: Record<NvflareVersion, string> = {
+  '2.7': 'nvflare.app_opt.pt.in_process_client_api_executor.PTInProcessClientAPIExecutor',
+  '2.8': 'nvflare.app_opt.pt.in_process_client_api_executor.PTInProcessClientAPIExecutor',
+  '2.9': 'nvflare.app_common.executors.client_api_executor.ClientAPIExecutor',
+}
+
+const executorOf = (jobDir: string) =>
+  (
+    readJson(join(jobDir, 'app/config/config_fed_client.json')) as {
+      executors: { executor: { path: string } }[]
+    }
+  ).executors[0]?.executor.path
+
+describe('provision job fedavg-he: the NVFlare target', () => {
+  it('reads the target from the server kit when --nvflare-version is not given, and says so', async () => {
+    const told = detectKitTarget(join(prodDir, 'server'))
+    expect(told).toBeDefined()
+    const out = temp.make()
+    const text = await run(['--kits', prodDir, '--train-script', CLIENT_PY, '-o', out])
+    expect(text).toContain(`target: NVFlare ${told} (read from kit server)\n`)
+    expect(executorOf(join(out, 'fedavg_he'))).toBe(EXECUTOR[told as NvflareVersion])
+    const json = JSON.parse(await run(['--kits', prodDir, '--train-script', CLIENT_PY, '-o', out, '--json']))
+    expect(json.target).toEqual({ nvflareVersion: told, source: 'kits', kit: 'server' })
+  })
+
+  it.each(['2.7', '2.8', '2.9'] as const)(
+    'writes for --nvflare-version %s, warning about kits of another',
+    async (v) => {
+      const told = detectKitTarget(join(prodDir, 'server'))
+      const out = temp.make()
+      const text = await run([
+        '--kits',
+        prodDir,
+        '--train-script',
+        CLIENT_PY,
+        '--nvflare-version',
+        v,
+        '-o',
+        out,
+      ])
+      expect(text).toContain(`target: NVFlare ${v} (--nvflare-version)\n`)
+      expect(executorOf(join(out, 'fedavg_he'))).toBe(EXECUTOR[v])
+      const warning = `warning: the job targets NVFlare ${v} but kit server was written for ${told}`
+      if (told === v) expect(text).not.toContain('warning:')
+      else expect(text).toContain(warning)
+    },
+  )
+
+  it('refuses an unknown --nvflare-version (exit 2) before it reads the kits', async () => {
+    const error = await run([
+      '--kits',
+      '/nonexistent',
+      '--train-script',
+      CLIENT_PY,
+      '--nvflare-version',
+      '2.6',
+    ]).catch((e: unknown) => e)
+    expect(isProvisionError(error) && error.exitCode).toBe(2)
+    expect((error as Error).message).toMatch(/--nvflare-version: "2.6" is not a supported NVFlare version/)
+  })
+
+  it('refuses kits written for different versions (exit 2), naming them', async () => {
+    const kits = copyKits(prodDir, temp.make())
+    const site = join(kits, 'site-1')
+    const fedClient = join(site, Layout.startup, 'fed_client.json')
+    const config = readJson(fedClient) as Record<string, unknown>
+    // A 2.7 kit names an overseer agent; a 2.7 federation's own kits lose it instead.
+    const told = detectKitTarget(join(kits, 'server'))
+    if (told === '2.7') delete config['overseer_agent']
+    else config['overseer_agent'] = { path: 'nvflare.ha.dummy_overseer_agent.DummyOverseerAgent', args: {} }
+    writeFileSync(fedClient, JSON.stringify(config, null, 2))
+    await resign(projectDir, site)
+    const other = detectKitTarget(site)
+    const error = await run(['--kits', kits, '--train-script', CLIENT_PY, '-o', temp.make()]).catch(
+      (e: unknown) => e,
+    )
+    expect(isProvisionError(error) && error.exitCode).toBe(2)
+    expect((error as Error).message).toContain('the kits were written for different NVFlare versions: ')
+    expect((error as Error).message).toContain(`server ${told}`)
+    expect((error as Error).message).toContain(`site-1 ${other}`)
   })
 })

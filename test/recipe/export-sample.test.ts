@@ -2,15 +2,23 @@ import { copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
-import { CLIENT_PY, readJson, SAMPLE, sortTaskLists, tempDirs } from './helpers.js'
+import { CLIENT_PY, MODEL_PY, readJson, SAMPLE, sortTaskLists, tempDirs } from './helpers.js'
 
 const temp = tempDirs()
 afterEach(() => temp.cleanup())
 
-/** The sample's recipe call, with the train script in a temp cwd (as NVFlare resolves it). */
-function sampleRecipe(cwd: string) {
+/** The train script and its model module in a temp cwd (as NVFlare resolves them). */
+function scriptDir(cwd: string): string {
   copyFileSync(CLIENT_PY, join(cwd, 'client.py'))
+  copyFileSync(MODEL_PY, join(cwd, 'model.py'))
+  return cwd
+}
+
+/** The sample's recipe call (the sample is NVFlare main's export: target 2.9). */
+function sampleRecipe(cwd: string) {
+  scriptDir(cwd)
   return new FedAvgRecipeWithHE({
+    nvflareVersion: '2.9',
     name: 'fedavg_he_model_dict',
     model: { class_path: 'model.SimpleNet', args: {} },
     minClients: 2,
@@ -31,6 +39,7 @@ describe('FedAvgRecipeWithHE export matches NVFlare’s own export', () => {
       'app/config/config_fed_client.json',
       'app/config/config_fed_server.json',
       'app/custom/client.py',
+      'app/custom/model.py',
       'meta.json',
     ])
     expect(readJson(join(result.jobDir, 'meta.json'))).toEqual(readJson(join(SAMPLE, 'meta.json')))
@@ -57,9 +66,9 @@ describe('FedAvgRecipeWithHE export matches NVFlare’s own export', () => {
 
   it('accepts the camelCase classPath spelling with the same result', () => {
     const cwd = temp.make()
-    copyFileSync(CLIENT_PY, join(cwd, 'client.py'))
     const a = sampleRecipe(cwd).job
     const b = new FedAvgRecipeWithHE({
+      nvflareVersion: '2.9',
       name: 'fedavg_he_model_dict',
       model: { classPath: 'model.SimpleNet' },
       minClients: 2,

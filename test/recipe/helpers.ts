@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/recipe/', import.meta.url))
 export const CLIENT_PY = join(FIXTURES, 'client.py')
+/** The model module client.py imports (`from model import SimpleNet`). */
+export const MODEL_PY = join(FIXTURES, 'model.py')
 export const SAMPLE = fileURLToPath(
   new URL('../fixtures/reference/nvflare-sample/recipe-export-fedavg_he', import.meta.url),
 )

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { NvflareVersion } from '../../src/provision/targets/version.js'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
 import { type ComponentClass, jsonEqual, makeComponent, REQUIRED } from '../../src/recipe/job/component.js'
 import { shlexSplit } from '../../src/recipe/job/shlex.js'
@@ -10,14 +11,18 @@ const job = (extra: Partial<FedAvgRecipeWithHEOptions> = {}) =>
 
 describe('the HE FedAvg job for non-default options', () => {
   it('without a model: no persistor, locator or serialize filter, and no persistor_id', () => {
-    const server = job().server
-    expect(server.components.map((c) => c.id)).toEqual([
+    const ids = (nvflareVersion: NvflareVersion) => job({ nvflareVersion }).server.components.map((c) => c.id)
+    const released = ['json_generator', 'model_selector', 'shareable_generator', 'aggregator']
+    expect(ids('2.7')).toEqual(released)
+    expect(ids('2.8')).toEqual(released)
+    expect(ids('2.9')).toEqual([
       'json_generator',
       'model_selector',
       'metrics_artifact_writer',
       'shareable_generator',
       'aggregator',
     ])
+    const server = job().server
     expect(server.workflows[0]?.args).toEqual({
       min_clients: 2,
       num_rounds: 2,
@@ -55,8 +60,9 @@ describe('the HE FedAvg job for non-default options', () => {
     }
   })
 
-  it('launches an external process with the command and args split into argv, as ScriptRunner does', () => {
+  it('2.9: launches an external process with the command and args split into argv, as ScriptRunner does', () => {
     const executor = job({
+      nvflareVersion: '2.9',
       launchExternalProcess: true,
       trainArgs: '--epochs 2 --note "a b"',
       command: 'python3 -u',
@@ -67,6 +73,78 @@ describe('the HE FedAvg job for non-default options', () => {
       shutdown_timeout: 0,
       params_exchange_format: 'pytorch',
     })
+  })
+})
+
+/** The CellPipe NVFlare 2.7 and 2.8's ScriptRunner writes for `pipe` and `metrics_pipe`. */
+const cellPipe = (id: string) => ({
+  id,
+  path: 'nvflare.fuel.utils.pipe.cell_pipe.CellPipe',
+  args: {
+    mode: 'PASSIVE',
+    site_name: '{SITE_NAME}',
+    token: '{JOB_ID}',
+    root_url: '{CP_URL}',
+    secure_mode: '{SECURE_MODE}',
+    workspace_dir: '{WORKSPACE}',
+  },
+})
+
+describe('2.7 and 2.8: an external process runs through a pipe, a launcher and a metric relay', () => {
+  // As NVFlare 2.7 and 2.8.1's own export writes it for the same options (run with NVFlare's sources).
+  it.each([
+    ['2.7', null],
+    ['2.8', 3],
+  ] as const)('%s (max_resends %s)', (nvflareVersion, maxResends) => {
+    const client = job({
+      nvflareVersion,
+      launchExternalProcess: true,
+      command: 'python3',
+      trainArgs: "--epochs 2 --note 'a b'",
+      paramsTransferType: 'DIFF',
+      clientMemoryGcRounds: 2,
+    }).client
+    expect(client.executors).toEqual([
+      {
+        tasks: ['*'],
+        executor: {
+          path: 'nvflare.app_opt.pt.client_api_launcher_executor.PTClientAPILauncherExecutor',
+          args: {
+            pipe_id: 'pipe',
+            launcher_id: 'launcher',
+            params_transfer_type: 'DIFF',
+            memory_gc_rounds: 2,
+            max_resends: maxResends,
+          },
+        },
+      },
+    ])
+    expect(client.components.slice(1)).toEqual([
+      cellPipe('pipe'),
+      {
+        id: 'launcher',
+        path: 'nvflare.app_common.launchers.subprocess_launcher.SubprocessLauncher',
+        args: { script: "python3 custom/client.py --epochs 2 --note 'a b'" },
+      },
+      cellPipe('metrics_pipe'),
+      {
+        id: 'metric_relay',
+        path: 'nvflare.app_common.widgets.metric_relay.MetricRelay',
+        args: { pipe_id: 'metrics_pipe', heartbeat_timeout: 0, event_type: 'fed.analytix_log_stats' },
+      },
+      {
+        id: 'config_preparer',
+        path: 'nvflare.app_common.widgets.external_configurator.ExternalConfigurator',
+        args: { component_ids: ['metric_relay'] },
+      },
+    ])
+  })
+
+  it('keeps ScriptRunner’s command line as one string (a trailing space when there are no arguments)', () => {
+    const launcher = job({ nvflareVersion: '2.8', launchExternalProcess: true }).client.components.find(
+      (c) => c.id === 'launcher',
+    )
+    expect(launcher?.args).toEqual({ script: 'python3 -u custom/client.py ' })
   })
 })
 

@@ -5,6 +5,8 @@ import { isProvisionError } from '../../src/errors.js'
 import { inspectTenseal } from '../../src/he-builder/inspect.js'
 import { Layout } from '../../src/provision/layout.js'
 import { parseCertInfo } from '../../src/provision/pki/cert-info.js'
+import { detectKitTarget } from '../../src/provision/targets/detect.js'
+import type { NvflareVersion } from '../../src/provision/targets/version.js'
 import { PocEnv } from '../../src/recipe/envs/poc-env.js'
 import type { NvflareRuntime } from '../../src/recipe/envs/runtime.js'
 import { SimEnv } from '../../src/recipe/envs/sim-env.js'
@@ -21,8 +23,13 @@ const installed: NvflareRuntime = {
   python: 'python3',
   message: 'NVFlare 2.7.1',
 }
-const recipe = () =>
-  new FedAvgRecipeWithHE({ minClients: 3, trainScript: CLIENT_PY, model: { classPath: 'model.Net' } })
+const recipe = (nvflareVersion: NvflareVersion = '2.9') =>
+  new FedAvgRecipeWithHE({
+    nvflareVersion,
+    minClients: 3,
+    trainScript: CLIENT_PY,
+    model: { classPath: 'model.Net' },
+  })
 
 describe('PocEnv', () => {
   it('provisions an HE PoC project (server, site-1…site-N, a project admin) and deploys the job to it', async () => {
@@ -48,8 +55,26 @@ describe('PocEnv', () => {
       join(prod, 'admin@nvidia.com/startup/fl_admin.sh'),
       'submit_job fedavg_he',
     ])
-    expect(result).toMatchObject({ env: 'poc', submitted: false, trainingRan: false, warnings: [] })
+    expect(result).toMatchObject({
+      env: 'poc',
+      nvflareVersion: '2.9',
+      submitted: false,
+      trainingRan: false,
+      warnings: [],
+    })
     expect(result.kits.filter((k) => k.type === 'client').every((k) => k.heSecretKey === true)).toBe(true)
+  })
+
+  it.each(['2.7', '2.8'] as const)('provisions its kits for the job’s target (%s)', async (version) => {
+    const workspace = temp.make()
+    const env = new PocEnv({ workspace, numClients: 3, runtime: () => installed, now: NOW })
+    const result = await recipe(version).execute(env)
+    const prod = join(workspace, 'example_project', 'prod_00')
+    expect([detectKitTarget(join(prod, 'server')), detectKitTarget(join(prod, 'site-1'))]).toEqual([
+      version,
+      version,
+    ])
+    expect(result).toMatchObject({ nvflareVersion: version, warnings: [] })
   })
 
   it('refuses a numClients below 1', () => {

@@ -65,7 +65,7 @@ describe('provision job --launch-external-process, through the built bin', () =>
   }, 300_000)
   afterAll(() => shared.cleanup())
 
-  const job = (out: string, trainArgs: string) =>
+  const job = (out: string, trainArgs: string, version = '2.9') =>
     runBin(
       [
         'job',
@@ -75,29 +75,37 @@ describe('provision job --launch-external-process, through the built bin', () =>
         '--train-script',
         CLIENT_PY,
         '--launch-external-process',
+        '--nvflare-version',
+        version,
       ].concat(['--command', 'python3 -u', '--train-args', trainArgs, '-o', out]),
       out,
     )
+  const trainArgs = '--tag "\\$x" --sep \v --name \'a b\''
+  const argv = ['python3', '-u', 'custom/client.py', '--tag', '\\$x', '--sep', '\v', '--name', 'a b']
 
-  it('writes the argv Python would make from the arguments', () => {
+  it('writes the argv Python would make from the arguments (2.9: the executor gets the argv)', () => {
     const out = shared.make()
-    const r = job(out, '--tag "\\$x" --sep \v --name \'a b\'')
+    const r = job(out, trainArgs)
     expect(r.code, r.stderr).toBe(0)
     const config = readJson(join(out, 'fedavg_he', 'app', 'config', 'config_fed_client.json')) as {
       executors: { executor: { args: { command?: string[] } } }[]
     }
     const command = config.executors.map((e) => e.executor.args.command).find(Boolean)
-    expect(command).toEqual([
-      'python3',
-      '-u',
-      'custom/client.py',
-      '--tag',
-      '\\$x',
-      '--sep',
-      '\v',
-      '--name',
-      'a b',
-    ])
+    expect(command).toEqual(argv)
+  })
+
+  it('2.7 and 2.8: the launcher gets the command line that shlex.split turns into that argv', () => {
+    for (const version of ['2.7', '2.8']) {
+      const out = shared.make()
+      const r = job(out, trainArgs, version)
+      expect(r.code, r.stderr).toBe(0)
+      const config = readJson(join(out, 'fedavg_he', 'app', 'config', 'config_fed_client.json')) as {
+        components: { id: string; args: { script?: string } }[]
+      }
+      const script = config.components.find((c) => c.id === 'launcher')?.args.script
+      expect(script).toBe(`python3 -u custom/client.py ${trainArgs}`)
+      expect(shlexSplit(script as string)).toEqual(argv)
+    }
   })
 
   it('refuses a trailing backslash (Python raises) with exit 2 and says why', () => {

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isProvisionError, type ProvisionError } from '../../src/errors.js'
+import { DEFAULT_NVFLARE_VERSION } from '../../src/provision/targets/version.js'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
 import type { FedAvgRecipeWithHEOptions } from '../../src/recipe/options.js'
 import { CLIENT_PY, tempDirs } from './helpers.js'
@@ -42,6 +43,22 @@ describe('FedAvgRecipeWithHE validation', () => {
     })
     expect(o.model).toBeUndefined()
     expect(o.encryptLayers).toBeUndefined()
+    expect(o.nvflareVersion).toBe(DEFAULT_NVFLARE_VERSION)
+    expect(o.customFiles.map((f) => f.target)).toEqual(['client.py'])
+  })
+
+  it('refuses an NVFlare version it does not write for, and custom that is not a list of paths', () => {
+    const e = problemsOf({ ...base(), nvflareVersion: '2.6', custom: 'model.py' })
+    expect(e.problems).toEqual([
+      'nvflareVersion: must be one of 2.7, 2.8, 2.9',
+      'custom: must be a list of file or folder paths',
+    ])
+  })
+
+  it('refuses an NVFlare aggregator class the target version lacks', () => {
+    const path = 'nvflare.app_common.widgets.metrics_artifact_writer.MetricsArtifactWriter'
+    const e = problemsOf({ ...base(), nvflareVersion: '2.8', aggregator: { path, heCompatible: true } })
+    expect(e.problems).toEqual([`aggregator: ${path} does not exist in NVFlare 2.8`])
   })
 
   it.each([0, -1, 1.5])('refuses minClients %s', (minClients) => {
@@ -87,7 +104,7 @@ describe('FedAvgRecipeWithHE validation', () => {
   it('refuses a relative checkpoint that does not exist locally', () => {
     const e = problemsOf({
       ...base(),
-      model: { classPath: 'm.Net' },
+      model: { classPath: 'model.SimpleNet' },
       initialCkpt: 'missing.pt',
       cwd: temp.make(),
     })
@@ -100,13 +117,13 @@ describe('FedAvgRecipeWithHE validation', () => {
     writeFileSync(join(cwd, 'ckpt/start.pt'), 'weights')
     const recipe = new FedAvgRecipeWithHE({
       ...base(),
-      model: { classPath: 'm.Net' },
+      model: { classPath: 'model.SimpleNet' },
       initialCkpt: 'ckpt/start.pt',
       cwd,
     })
     const persistor = recipe.job.server.components.find((c) => c.id === 'persistor')
     expect(persistor?.args).toEqual({
-      model: { path: 'm.Net', args: {} },
+      model: { path: 'model.SimpleNet', args: {} },
       source_ckpt_file_full_name: 'start.pt',
       filter_id: 'model_serialize_filter',
     })
@@ -117,12 +134,12 @@ describe('FedAvgRecipeWithHE validation', () => {
   it('uses an absolute checkpoint as is, without bundling or checking it', () => {
     const recipe = new FedAvgRecipeWithHE({
       ...base(),
-      model: { classPath: 'm.Net' },
+      model: { classPath: 'model.SimpleNet' },
       initialCkpt: '/srv/x.pt',
     })
     const persistor = recipe.job.server.components.find((c) => c.id === 'persistor')
     expect(persistor?.args['source_ckpt_file_full_name']).toBe('/srv/x.pt')
-    expect(recipe.job.customFiles.map((f) => f.target)).toEqual(['client.py'])
+    expect(recipe.job.customFiles.map((f) => f.target)).toEqual(['client.py', 'model.py'])
   })
 
   it('refuses a custom aggregator that is not an HE aggregator', () => {

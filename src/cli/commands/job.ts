@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ProvisionError } from '../../errors.js'
 import { Layout } from '../../provision/layout.js'
+import { parseNvflareVersion } from '../../provision/targets/version.js'
 import type { KitsInspection } from '../../recipe/envs/inspect-kits.js'
+import type { JobTargetChoice } from '../../recipe/envs/kit-target.js'
 import type { FedAvgRecipeWithHEOptions } from '../../recipe/options.js'
 import type { ExecResult, ExportResult } from '../../recipe/spec.js'
 import { action, out } from '../run.js'
@@ -29,11 +31,14 @@ interface JobFlags {
   serverMemoryGcRounds?: number
   clientMemoryGcRounds?: number
   cudaEmptyCache?: boolean
+  nvflareVersion?: string
+  custom?: string[]
   output?: string
   json?: boolean
 }
 
 const num = (value: string) => Number(value)
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value]
 
 /** `provision job fedavg-he --kits <prod_NN> --train-script client.py [...]` */
 export function registerJob(program: Command): void {
@@ -50,7 +55,14 @@ export function registerJob(program: Command): void {
     .option('--min-clients <n>', 'clients needed per round (default: the number of client kits)', num)
     .option('--num-rounds <n>', 'training rounds (default 2)', num)
     .option('--train-args <args>', 'arguments for the training script (default "")')
-    .option('--model <class>', 'initial model class path, e.g. model.SimpleNet')
+    .option(
+      '--nvflare-version <version>',
+      'the NVFlare version the sites run: 2.7, 2.8 or 2.9 (default: the one the kits were written for, else 2.8)',
+    )
+    .option(
+      '--model <class>',
+      'initial model class path, e.g. model.SimpleNet; its module (model.py or a model/ package beside the training script) is bundled',
+    )
     .option('--model-args <json>', 'constructor arguments of the model, as a JSON object')
     .option(
       '--initial-ckpt <file>',
@@ -66,6 +78,11 @@ export function registerJob(program: Command): void {
     .option('--server-memory-gc-rounds <n>', 'server memory cleanup every N rounds (default 1, 0 = off)', num)
     .option('--client-memory-gc-rounds <n>', 'client memory cleanup every N rounds (default 0 = off)', num)
     .option('--cuda-empty-cache', 'also empty the CUDA cache during client memory cleanup')
+    .option(
+      '--custom <path>',
+      'a file or folder to bundle into the job’s app/custom/ under its own name (repeatable)',
+      collect,
+    )
     .option('-o, --output <dir>', 'write the job folder into DIR instead of the admin kit’s transfer/')
     .option('--json', 'print the result as JSON')
     .action(action(async (flags: JobFlags) => runFedAvgHe(flags)))
@@ -73,21 +90,30 @@ export function registerJob(program: Command): void {
 
 async function runFedAvgHe(flags: JobFlags): Promise<number> {
   // the recipe modules load here, not when the CLI starts
-  const [{ inspectKits }, { ProdEnv }, { FedAvgRecipeWithHE }] = await Promise.all([
+  const [{ inspectKits }, { chooseJobTarget }, { ProdEnv }, { FedAvgRecipeWithHE }] = await Promise.all([
     import('../../recipe/envs/inspect-kits.js'),
+    import('../../recipe/envs/kit-target.js'),
     import('../../recipe/envs/prod-env.js'),
     import('../../recipe/fedavg-he.js'),
   ])
+  const given =
+    flags.nvflareVersion === undefined
+      ? undefined
+      : parseNvflareVersion(flags.nvflareVersion, '--nvflare-version')
   const adminDir = findAdminKit(resolve(flags.kits), flags.username)
   const username = flags.username ?? adminDir.split(/[\\/]/).pop()!
   const inspection = await inspectKits(adminDir, username)
-  const recipe = new FedAvgRecipeWithHE(recipeOptions(flags, inspection))
+  const target = chooseJobTarget(given, inspection.kits)
+  const recipe = new FedAvgRecipeWithHE({
+    ...recipeOptions(flags, inspection),
+    nvflareVersion: target.version,
+  })
   if (flags.output !== undefined) {
     const exported = recipe.export(resolve(flags.output))
-    render(flags, { exported, inspection })
+    render(flags, { exported, inspection, target })
   } else {
     const result = await recipe.execute(new ProdEnv({ startupKitLocation: adminDir, username }))
-    render(flags, { result, inspection })
+    render(flags, { result, inspection, target })
   }
   return 0
 }
@@ -129,6 +155,7 @@ function recipeOptions(flags: JobFlags, inspection: KitsInspection): FedAvgRecip
     serverMemoryGcRounds: flags.serverMemoryGcRounds,
     clientMemoryGcRounds: flags.clientMemoryGcRounds,
     cudaEmptyCache: flags.cudaEmptyCache,
+    custom: flags.custom,
   }
   if (flags.model !== undefined)
     o['model'] = { classPath: flags.model, args: parseModelArgs(flags.modelArgs) }
@@ -155,28 +182,35 @@ function parseModelArgs(text: string | undefined): unknown {
 
 interface Rendered {
   inspection: KitsInspection
+  target: JobTargetChoice
   exported?: ExportResult
   result?: ExecResult
 }
 
+/** Where the job's NVFlare version came from, in words. */
+function targetOrigin(t: JobTargetChoice): string {
+  if (t.source === 'option') return '--nvflare-version'
+  if (t.source === 'kits') return `read from kit ${t.kit}`
+  return 'the default: no kit tells its version'
+}
+
 function render(flags: JobFlags, r: Rendered): void {
   const jobDir = r.result?.jobDir ?? r.exported?.jobDir
+  const { version: nvflareVersion, source, kit } = r.target
+  const warnings = r.result?.warnings ?? r.target.warnings
   if (flags.json) {
-    out(
-      JSON.stringify(
-        { jobDir, heParams: r.inspection.heParams, kits: r.inspection.kits, result: r.result },
-        null,
-        2,
-      ),
-    )
+    const target = { nvflareVersion, source, kit: kit ?? null }
+    const { heParams, kits } = r.inspection
+    out(JSON.stringify({ jobDir, target, heParams, kits, warnings, result: r.result }, null, 2))
     return
   }
   out(
     `kits: ${r.inspection.kits.length} checked (${r.inspection.clients} clients), HE ${r.inspection.heParams}`,
   )
+  out(`target: NVFlare ${nvflareVersion} (${targetOrigin(r.target)})`)
   out(`job written: ${jobDir}`)
+  for (const warning of warnings) out(`warning: ${warning}`)
   if (!r.result) return
-  for (const warning of r.result.warnings) out(`warning: ${warning}`)
   out('to submit it (nothing has been submitted or run):')
   for (const step of r.result.nextSteps) out(`  ${step}`)
 }

@@ -81,6 +81,7 @@ export class PocEnv implements ExecEnv {
     const provisioned = await provision({
       project,
       workspace: this.workspace,
+      nvflareVersion: job.nvflareVersion,
       options: { genScripts: true },
       ...(this.now ? { now: this.now } : {}),
     })

@@ -3,6 +3,7 @@ import type { JobDefinition } from '../job/job-config.js'
 import { writeJob } from '../job/write-job.js'
 import type { ExecEnv, ExecResult } from '../spec.js'
 import { inspectKits, type KitsInspection } from './inspect-kits.js'
+import { chooseJobTarget } from './kit-target.js'
 import { probeNvflare, type RuntimeProbe } from './runtime.js'
 
 export interface ProdEnvOptions {
@@ -62,12 +63,14 @@ export function deployResult(
       `job "${job.name}" needs ${job.minClients} clients but only ${inspection.clients} client kit(s) were found`,
     )
   }
+  warnings.push(...chooseJobTarget(job.nvflareVersion, inspection.kits).warnings)
   if (!runtime.installed) warnings.push(runtime.message)
   const admin = inspection.admin.dir
   const submit = submitCommand(job.name)
   return {
     env,
     jobName: job.name,
+    nvflareVersion: job.nvflareVersion,
     jobDir,
     submitted: false,
     trainingRan: false,

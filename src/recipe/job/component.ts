@@ -4,17 +4,10 @@
  * would hold differs from the constructor's default (compared by value, in signature order).
  */
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+import { type ComponentClass, type JsonValue, REQUIRED } from '../../provision/targets/job-class.js'
 
-/** Marks a constructor parameter without a default: always written when given. */
-export const REQUIRED: unique symbol = Symbol('required')
-
-/** A component class: its NVFlare class path and its constructor parameters with their defaults. */
-export interface ComponentClass {
-  readonly path: string
-  /** Parameter name → default (Python `None` is `null`), in signature order. */
-  readonly params: Readonly<Record<string, JsonValue | typeof REQUIRED>>
-}
+export type { ComponentClass, JsonValue }
+export { REQUIRED }
 
 /** One component as written in config_fed_*.json. */
 export interface Component {

@@ -1,3 +1,4 @@
+import type { NvflareVersion } from '../../provision/targets/version.js'
 import type { Component, JsonValue } from './component.js'
 
 /** A filter chain: the filters applied to the data or results of some tasks. */
@@ -34,6 +35,8 @@ export interface CustomFile {
 /** An NVFlare job with one app deployed to every site (`deploy_map: {app: ["@ALL"]}`). */
 export interface JobDefinition {
   name: string
+  /** The NVFlare version the configs are written for. */
+  nvflareVersion: NvflareVersion
   minClients: number
   server: ServerAppConfig
   client: ClientAppConfig

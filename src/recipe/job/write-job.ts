@@ -1,7 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ProvisionError } from '../../errors.js'
 import { resolveInside } from '../../provision/fs/safe-path.js'
+import { BUNDLE_LIMITS } from '../bundle.js'
+import { copyRegularFile } from './copy-file.js'
 import { clientConfigJson, formatJson, type JobDefinition, metaJson, serverConfigJson } from './job-config.js'
 
 /** NVFlare's job folder names. */
@@ -57,10 +59,11 @@ function writeJobFiles(dir: string, job: JobDefinition): string[] {
     writeFileSync(target, text)
   }
   const customDir = join(dir, JobLayout.app, JobLayout.custom)
+  let budget: number = BUNDLE_LIMITS.bytes
   const copied = job.customFiles.map((file) => {
     const target = resolveInside(customDir, file.target)
     mkdirSync(dirname(target), { recursive: true })
-    copyFileSync(file.source, target)
+    budget -= copyRegularFile(file.source, target, budget)
     return join(JobLayout.app, JobLayout.custom, file.target)
   })
   return [...entries.map(([rel]) => rel), ...copied]

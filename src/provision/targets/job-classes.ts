@@ -1,8 +1,10 @@
-import { type ComponentClass, REQUIRED } from './component.js'
+import { type ComponentClass, REQUIRED } from './job-class.js'
 
 /**
- * The NVFlare classes an HE FedAvg job uses, with their constructor defaults (NVFlare 2.7/2.8 sources).
- * Only parameters a recipe may set need to be listed; order is the constructor's.
+ * The NVFlare classes an HE FedAvg job uses, with their constructor defaults (NVFlare 2.7, 2.8.1 and main
+ * sources; the defaults are the same wherever a class exists). Which version has which class is in the
+ * generated class lists (classes.ts); which version's jobs use which is in job.ts. Only parameters a recipe
+ * may set need to be listed; order is the constructor's.
  */
 
 export const ScatterAndGather: ComponentClass = {
@@ -88,6 +90,30 @@ export const HEInTimeAccumulateWeightedAggregator: ComponentClass = {
   },
 }
 
+/** NVFlare 2.7 and 2.8's in-process executor for PyTorch scripts (ScriptRunner, framework PYTORCH). */
+export const PTInProcessClientAPIExecutor: ComponentClass = {
+  path: 'nvflare.app_opt.pt.in_process_client_api_executor.PTInProcessClientAPIExecutor',
+  params: {
+    task_script_path: REQUIRED,
+    task_script_args: '',
+    task_wait_time: null,
+    result_pull_interval: 0.5,
+    log_pull_interval: null,
+    params_transfer_type: 'FULL',
+    from_nvflare_converter_id: null,
+    to_nvflare_converter_id: null,
+    train_with_evaluation: true,
+    train_task_name: 'train',
+    evaluate_task_name: 'validate',
+    submit_model_task_name: 'submit_model',
+    params_exchange_format: 'pytorch',
+    server_expected_format: 'numpy',
+    memory_gc_rounds: 0,
+    cuda_empty_cache: false,
+  },
+}
+
+/** NVFlare main's (2.9's) one Client API executor, in-process or external-process. */
 export const ClientAPIExecutor: ComponentClass = {
   path: 'nvflare.app_common.executors.client_api_executor.ClientAPIExecutor',
   params: {
@@ -104,6 +130,60 @@ export const ClientAPIExecutor: ComponentClass = {
     memory_gc_rounds: 0,
     cuda_empty_cache: false,
   },
+}
+
+/**
+ * NVFlare 2.7 and 2.8's executor for a PyTorch script in its own process (with a pipe and a launcher).
+ * `max_resends` is written by both versions' exporters (2.7 stores None where the signature says 3; 2.8
+ * always serializes it), so it is modeled as always written.
+ */
+export const PTClientAPILauncherExecutor: ComponentClass = {
+  path: 'nvflare.app_opt.pt.client_api_launcher_executor.PTClientAPILauncherExecutor',
+  params: {
+    pipe_id: REQUIRED,
+    launcher_id: null,
+    server_expected_format: 'numpy',
+    params_exchange_format: 'pytorch',
+    params_transfer_type: 'FULL',
+    memory_gc_rounds: 0,
+    cuda_empty_cache: false,
+    max_resends: REQUIRED,
+  },
+}
+
+export const SubprocessLauncher: ComponentClass = {
+  path: 'nvflare.app_common.launchers.subprocess_launcher.SubprocessLauncher',
+  params: { script: REQUIRED, launch_once: true, clean_up_script: null, shutdown_timeout: 0 },
+}
+
+export const CellPipe: ComponentClass = {
+  path: 'nvflare.fuel.utils.pipe.cell_pipe.CellPipe',
+  params: {
+    mode: REQUIRED,
+    site_name: REQUIRED,
+    token: REQUIRED,
+    root_url: '',
+    secure_mode: true,
+    workspace_dir: '',
+  },
+}
+
+export const MetricRelay: ComponentClass = {
+  path: 'nvflare.app_common.widgets.metric_relay.MetricRelay',
+  params: {
+    pipe_id: REQUIRED,
+    read_interval: 0.1,
+    heartbeat_interval: 5,
+    heartbeat_timeout: 60,
+    pipe_channel_name: 'metric',
+    event_type: 'analytix_log_stats',
+    fed_event: true,
+  },
+}
+
+export const ExternalConfigurator: ComponentClass = {
+  path: 'nvflare.app_common.widgets.external_configurator.ExternalConfigurator',
+  params: { component_ids: REQUIRED, config_file_name: 'client_api_config.json' },
 }
 
 /** HEModelDecryptor and HEModelEncryptor store `data_kinds or [WEIGHT_DIFF, WEIGHTS]` (so it is written). */
