@@ -6,6 +6,7 @@ import {
   mkdirSync,
   openSync,
   renameSync,
+  rmdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs'
@@ -100,9 +101,11 @@ export async function packageKit(options: PackageOptions): Promise<PackageResult
   const checked = checkApproval(resolve(options.approvalFile), resolve(options.requestDir), fingerprint)
   const { fields } = checked.approval
   const kitDir = kitTarget(options.output, fields.name)
+  const made = makeParents(dirname(kitDir))
   const staging = join(dirname(kitDir), `.${fields.name}.${randomBytes(4).toString('hex')}.partial`)
-  mkdirSync(staging, { mode: FileMode.secretDir })
+  let done = false
   try {
+    mkdirSync(staging, { mode: FileMode.secretDir })
     const built = join(staging, fields.name)
     writeKit(built, checked)
     const report = await verifyKit(built, { rootPem: checked.approval.rootCaPem, now: options.now?.() })
@@ -118,6 +121,7 @@ export async function packageKit(options: PackageOptions): Promise<PackageResult
     }
     renameSync(built, kitDir)
     fsyncDir(dirname(kitDir))
+    done = true
     const { approval } = checked
     return {
       kitDir,
@@ -129,5 +133,29 @@ export async function packageKit(options: PackageOptions): Promise<PackageResult
     }
   } finally {
     rmSync(staging, { recursive: true, force: true })
+    if (!done) for (const dir of made.reverse()) removeIfEmpty(dir)
   }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir)
+  } catch {
+    // not empty (someone else wrote there) or gone: leave it
+  }
+}
+
+/** mkdir -p of the kit's parent folder, returning the folders it made (removed again on failure). */
+function makeParents(dir: string): string[] {
+  const missing: string[] = []
+  for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d)
+  try {
+    for (const d of missing) mkdirSync(d, { mode: FileMode.dir })
+  } catch (cause) {
+    throw new ProvisionError('output-unwritable', `cannot create the folder ${dir} for the kit`, {
+      cause,
+      hint: 'choose another folder with -o KIT, or check its permissions',
+    })
+  }
+  return missing
 }
