@@ -46,6 +46,7 @@ function confirmer(flags: ApproveFlags): ((p: ApprovalPreview) => Promise<boolea
     err(`participant:     ${describeFields(p.fields)}`)
     err(`request SHA-256: ${p.requestSha256}`)
     err(`root CA:         ${p.rootFingerprint}`)
+    err(`NVFlare:         ${p.nvflareVersion}`)
     if (p.sealedHeContext) err("HE:              the client context goes sealed to the site's key")
     return createTerminalPrompter().confirm({
       message: 'Is this the SHA-256 the site gave you? Approve?',

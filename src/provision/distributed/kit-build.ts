@@ -4,6 +4,7 @@ import type { ProvisionContext } from '../context.js'
 import { resolveInside } from '../fs/safe-path.js'
 import { FileMode } from '../layout.js'
 import type { Participant, Project } from '../project/types.js'
+import type { NvflareVersion } from '../targets/version.js'
 import type { KitFile } from './approval.js'
 
 /** A path root that is never created: the kit is built in memory and travels in the approval file. */
@@ -15,6 +16,7 @@ const VIRTUAL_WIP = '/fedforge-approve-in-memory'
  */
 function memoryContext(
   project: Project,
+  target: NvflareVersion,
   kit: string,
   files: Map<string, KitFile>,
   now: () => Date,
@@ -24,6 +26,7 @@ function memoryContext(
   }
   return {
     project,
+    target,
     options: { genScripts: false, zip: false, rotateHeKey: false },
     projectDir: VIRTUAL_WIP,
     stateDir: VIRTUAL_WIP,
@@ -34,12 +37,12 @@ function memoryContext(
     emit: () => {},
     kitDir: (p) => resolveInside(VIRTUAL_WIP, typeof p === 'string' ? p : p.name),
     writeFile(relPath, data, mode = FileMode.file) {
-      const target = resolveInside(VIRTUAL_WIP, relPath)
+      const where = resolveInside(VIRTUAL_WIP, relPath)
       const prefix = `${kit}/`
       if (!relPath.startsWith(prefix)) throw new Error(`approve: ${relPath} is not a file of kit ${kit}`)
       const path = relPath.slice(prefix.length)
       files.set(path, { path, mode, data: Buffer.from(data) })
-      return target
+      return where
     },
     takeWritten: () => undefined,
     stageState: none,
@@ -64,9 +67,17 @@ function staticArgs(project: Project) {
   return parseStaticArgs(spec.args)
 }
 
-/** The configs, scripts, readme and local/ files of `p`'s kit, exactly as the central run writes them. */
-export function staticKitFiles(project: Project, p: Participant, now: () => Date): KitFile[] {
+/**
+ * The configs, scripts, readme and local/ files of `p`'s kit for NVFlare `target`, exactly as the central
+ * run writes them.
+ */
+export function staticKitFiles(
+  project: Project,
+  target: NvflareVersion,
+  p: Participant,
+  now: () => Date,
+): KitFile[] {
   const files = new Map<string, KitFile>()
-  buildKitFiles(memoryContext(project, p.name, files, now), p, staticArgs(project))
+  buildKitFiles(memoryContext(project, target, p.name, files, now), p, staticArgs(project))
   return [...files.values()]
 }

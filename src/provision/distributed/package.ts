@@ -108,7 +108,11 @@ export async function packageKit(options: PackageOptions): Promise<PackageResult
     mkdirSync(staging, { mode: FileMode.secretDir })
     const built = join(staging, fields.name)
     writeKit(built, checked)
-    const report = await verifyKit(built, { rootPem: checked.approval.rootCaPem, now: options.now?.() })
+    const report = await verifyKit(built, {
+      rootPem: checked.approval.rootCaPem,
+      now: options.now?.(),
+      nvflareVersion: checked.approval.nvflareVersion,
+    })
     if (!report.ok) {
       throw new ProvisionError(
         'distributed-verify-failed',

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseApproval, serializeApproval } from '../../../src/provision/distributed/approval.js'
@@ -58,6 +58,29 @@ async function resign(
   writeFileSync(file, await serializeApproval(approval, createPrivateKey(state.root.keyPem)))
 }
 
+const SITE_9 = [{ file: 'add.yml', entry: { name: 'site-9', org: 'hospital_c', type: 'client' } }]
+
+/** Same tree (names, modes) and same bytes, but for identity files; signature.json by entry names only. */
+function expectSameKit(kit: string, centralKit: string): void {
+  expect(treeListing(kit)).toEqual(treeListing(centralKit))
+  const ours = filesUnder(kit)
+  // Certificates and keys differ by identity; RSA-PSS signatures have a random salt, so only their names compare.
+  const identity = new Set([
+    'startup/client.crt',
+    'startup/client.key',
+    'startup/signature.json',
+    'local/signature.json',
+  ])
+  for (const [path, bytes] of filesUnder(centralKit)) {
+    if (!identity.has(path)) expect(ours.get(path)?.equals(bytes), path).toBe(true)
+  }
+  for (const folder of ['startup', 'local']) {
+    const sigs = (dir: string) =>
+      Object.keys(JSON.parse(readFileSync(join(dir, folder, Layout.signature), 'utf8')) as object)
+    expect(sigs(kit)).toEqual(sigs(centralKit))
+  }
+}
+
 describe('packageKit', () => {
   it('assembles the kit exactly as the central flow lays it out, with its own key, and it passes verify', async () => {
     const { admin, site, req, result, kit } = await approved()
@@ -76,31 +99,43 @@ describe('packageKit', () => {
 
     // The same participant added centrally (--add-client) in a copy of the workspace: same tree, same files.
     const twin = central.admin()
-    const added = [{ file: 'add.yml', entry: { name: 'site-9', org: 'hospital_c', type: 'client' } }]
     const run = await provision({
-      project: loadProject(heProjectYaml(), 'project.yml', added),
+      project: loadProject(heProjectYaml(), 'project.yml', SITE_9),
       workspace: twin.workspace,
     })
-    const centralKit = join(run.prodDir, 'site-9')
-    expect(treeListing(kit)).toEqual(treeListing(centralKit))
-    const ours = filesUnder(kit)
-    const theirs = filesUnder(centralKit)
-    // Certificates and keys differ by identity; RSA-PSS signatures have a random salt, so only their names compare.
-    const identity = new Set([
-      'startup/client.crt',
-      'startup/client.key',
-      'startup/signature.json',
-      'local/signature.json',
-    ])
-    for (const [path, bytes] of theirs) {
-      if (!identity.has(path)) expect(ours.get(path)?.equals(bytes), path).toBe(true)
-    }
-    for (const folder of ['startup', 'local']) {
-      const sigs = (dir: string) =>
-        Object.keys(JSON.parse(readFileSync(join(dir, folder, Layout.signature), 'utf8')) as object)
-      expect(sigs(kit)).toEqual(sigs(centralKit))
-    }
+    expectSameKit(kit, join(run.prodDir, 'site-9'))
     expect(admin.dir).not.toBe(twin.dir)
+  })
+
+  it("follows the workspace's NVFlare target (2.7 here), as the central flow's --add-client would", async () => {
+    const admin = central.site()
+    const workspace = join(admin, 'ws')
+    await provision({ project: loadProject(heProjectYaml()), workspace, nvflareVersion: '2.7' })
+    const twin = join(central.site(), 'ws')
+    cpSync(workspace, twin, { recursive: true })
+    writeFileSync(join(admin, 'project.yml'), heProjectYaml())
+    const site = central.site()
+    const req = makeRequest({ name: 'site-9', org: 'hospital_c', dir: site, makeKey: () => testKeys(3)[2]! })
+    const result = await approveRequest({
+      requestFile: req.requestFile,
+      projectFile: join(admin, 'project.yml'),
+      workspace,
+    })
+    expect(result.nvflareVersion).toBe('2.7')
+    const kit = join(dirname(site), 'kits', 'site-9')
+    const packaged = await packageKit({
+      approvalFile: result.approvalFile,
+      requestDir: site,
+      rootFingerprint: result.rootFingerprint,
+      output: kit,
+    })
+    expect(packaged).toMatchObject({ nvflareVersion: '2.7', report: { ok: true, nvflareVersion: '2.7' } })
+    const run = await provision({
+      project: loadProject(heProjectYaml(), 'project.yml', SITE_9),
+      workspace: twin,
+    })
+    expect(run.target.version).toBe('2.7')
+    expectSameKit(kit, join(run.prodDir, 'site-9'))
   })
 
   it('refuses a wrong or malformed root fingerprint, writing nothing', async () => {
