@@ -1,2 +1,3 @@
 export { ExitCode, isProvisionError, ProvisionError } from './errors.js'
+export * from './provision/distributed/index.js'
 export * from './recipe/index.js'

@@ -1,6 +1,6 @@
 import { startEarlyKeyPool } from '../provision/pki/key-pool.js'
 
-const SUBCOMMANDS = new Set(['init', 'verify', 'inspect', 'job', 'help'])
+const SUBCOMMANDS = new Set(['init', 'verify', 'inspect', 'job', 'help', 'request', 'approve', 'package'])
 const NO_KEYS = new Set(['-g', '--generate', '-h', '--help', '-V', '--version'])
 
 /** True when the arguments provision a project file (`provision -p FILE ...`), which makes RSA keys. */

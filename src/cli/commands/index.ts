@@ -1,8 +1,11 @@
 import type { Command } from 'commander'
+import { registerApprove } from './approve.js'
 import { registerInit } from './init.js'
 import { registerInspect } from './inspect.js'
 import { registerJob } from './job.js'
+import { registerPackage } from './package.js'
 import { registerProvision } from './provision.js'
+import { DISTRIBUTED_HELP, registerRequest } from './request.js'
 import { registerVerify } from './verify.js'
 
 /** Every command of the CLI, one line each. */
@@ -12,4 +15,8 @@ export function registerCommands(program: Command): void {
   registerJob(program)
   registerVerify(program)
   registerInit(program)
+  registerRequest(program)
+  registerApprove(program)
+  registerPackage(program)
+  program.addHelpText('after', DISTRIBUTED_HELP)
 }

@@ -27,7 +27,7 @@ function readRoot(path: string | undefined): string | undefined {
 
 const LABEL = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const
 
-function render(report: KitReport): void {
+export function renderReport(report: KitReport): void {
   const target = report.nvflareVersion ? `, NVFlare ${report.nvflareVersion}` : ''
   out(`${report.kit} (${report.type ?? 'unknown kit type'}${target})`)
   for (const c of report.checks) out(`  ${LABEL[c.status]}  ${c.name}: ${c.message}`)
@@ -59,7 +59,7 @@ export function registerVerify(program: Command): void {
         const reports: KitReport[] = []
         for (const kit of kits) reports.push(await verifyKit(kit, { rootPem, nvflareVersion }))
         if (flags.json) out(JSON.stringify(reports, null, 2))
-        else reports.forEach(render)
+        else reports.forEach(renderReport)
         return reports.every((r) => r.ok) ? ExitCode.ok : ExitCode.failed
       }),
     )

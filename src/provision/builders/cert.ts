@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { ProvisionError } from '../../errors.js'
 import type { Builder, BuilderFactory } from '../builder.js'
 import type { Credential, ProvisionContext } from '../context.js'
+import { refuseDistributedCollisions } from '../distributed/state.js'
 import { unlessInterrupted } from '../interrupt.js'
 import { FileMode, Layout } from '../layout.js'
 import { parseCertInfo } from '../pki/cert-info.js'
@@ -83,6 +84,7 @@ function readState(ctx: ProvisionContext): { file: string; state: CertState | un
 
 function planRun(ctx: ProvisionContext): Plan {
   const { file, state } = readState(ctx)
+  if (state) refuseDistributedCollisions(state, ctx.project.participants, file)
   const fresh: Participant[] = []
   const root = state ? new X509Certificate(state.root.certPem) : undefined
   for (const p of ctx.project.participants) {

@@ -5,6 +5,7 @@ import { Layout } from '../layout.js'
 import type {
   AdminParticipant,
   ClientParticipant,
+  Participant,
   RelayParticipant,
   ServerParticipant,
 } from '../project/types.js'
@@ -79,6 +80,17 @@ function buildAll(ctx: ProvisionContext, args: StaticArgs): void {
     ctx.emit({ type: 'kit-written', name: p.name, kind: p.type, dir: ctx.kitDir(p) })
   }
   if (ctx.options.genScripts) writeStartAll(ctx)
+}
+
+/**
+ * The static files of one participant's kit, as the central run writes them (used by the distributed
+ * flow's approve, which builds one kit).
+ */
+export function buildKitFiles(ctx: ProvisionContext, p: Participant, args: StaticArgs): void {
+  if (p.type === 'server') buildServer(ctx, p, args)
+  else if (p.type === 'relay') buildRelay(ctx, p, args)
+  else if (p.type === 'client') buildClient(ctx, p, args)
+  else buildAdmin(ctx, p, args)
 }
 
 /** Reads the StaticFileBuilder arguments NVFlare defines; the ones we do not use are ignored. */

@@ -6,8 +6,13 @@ import { FileMode, Layout } from '../layout.js'
 import type { Participant } from '../project/types.js'
 
 /** The folders of every kit: startup/ and local/ for all, transfer/ for all but relays. */
-export function kitFolders(p: Participant): string[] {
+export function kitFolders(p: Pick<Participant, 'type'>): string[] {
   return p.type === 'relay' ? [Layout.startup, Layout.local] : [Layout.startup, Layout.local, Layout.transfer]
+}
+
+/** startup/ holds the private key (and a client's HE secret key): owner only, like state/. */
+export function kitFolderMode(folder: string): number {
+  return folder === Layout.startup ? FileMode.secretDir : FileMode.dir
 }
 
 function buildWorkspace(ctx: ProvisionContext): void {
@@ -15,8 +20,7 @@ function buildWorkspace(ctx: ProvisionContext): void {
     const dir = ctx.kitDir(p)
     mkdirSync(dir, { recursive: true, mode: FileMode.dir })
     for (const folder of kitFolders(p)) {
-      // startup/ holds the private key (and a client's HE secret key): owner only, like state/.
-      const mode = folder === Layout.startup ? FileMode.secretDir : FileMode.dir
+      const mode = kitFolderMode(folder)
       mkdirSync(join(dir, folder), { recursive: true, mode })
       chmodSync(join(dir, folder), mode)
     }

@@ -7,7 +7,7 @@ import { parseCertInfo } from './cert-info.js'
 import type { LeafSpec } from './certs.js'
 
 /** Where a participant's certificate and key go in its kit (NVFlare 2.6+: relays use the client names). */
-export function kitCertFiles(p: Participant): { cert: string; key: string } {
+export function kitCertFiles(p: Pick<Participant, 'type'>): { cert: string; key: string } {
   return p.type === 'server'
     ? { cert: Layout.serverCert, key: Layout.serverKey }
     : { cert: Layout.clientCert, key: Layout.clientKey }
