@@ -20,7 +20,7 @@ import type { Participant } from '../../../src/provision/project/types.js'
 const FAKE_PYTHON = `#!/usr/bin/env bash
 # Fake python3 of the start-script tests. FAKE_STATE: a folder for its records. FAKE_IMPORT: a module the
 # import check reports as missing. FAKE_MODE: what a run does (run, die, always-crash, crash-then-run:K,
-# restart-once, ignore-term).
+# restart-once, ignore-term, flood).
 state="\${FAKE_STATE:?}"
 case "\${1:-}" in
   -V) echo "Python 3.11.2"; exit 0 ;;
@@ -61,6 +61,7 @@ case "\${FAKE_MODE:-run}" in
     if [ "$run" = 1 ]; then touch "$workspace/restart.fl"; exit 0; fi
     forever ;;
   ignore-term) trap '' TERM; forever ;;
+  flood) head -c 21000000 /dev/zero | tr '\\0' x; echo; forever ;;
 esac
 `
 

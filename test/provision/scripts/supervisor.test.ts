@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useTempDir } from '../../helpers/temp.js'
@@ -95,6 +95,18 @@ describe('sub_start.sh', () => {
     expect(runs(k)).toHaveLength(1)
     for (const file of ['pid.fl', 'daemon_pid.fl', 'shutdown.fl'])
       expect(existsSync(join(k.kit, file))).toBe(false)
+  })
+
+  it('keeps the console log under 20 MiB, with one older copy', async () => {
+    const k = kit({ FAKE_MODE: 'flood' })
+    startSupervisor(k)
+    const file = join(k.kit, 'console_log.txt')
+    await waitFor(() => existsSync(`${file}.1`), 'the log to be rotated')
+    expect(statSync(`${file}.1`).size).toBeGreaterThan(20 * 1024 * 1024)
+    expect(statSync(file).size).toBeLessThan(20 * 1024 * 1024)
+    expect(read(`${file}.1`)).toContain('started client site-1')
+    expect(runScript(k, 'stop_fl.sh', ['-y']).status).toBe(0)
+    expect(read(file)).toContain('stop signal received')
   })
 
   it('refuses to run a second supervisor for the same kit', async () => {
