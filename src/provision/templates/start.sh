@@ -71,10 +71,13 @@ if ! output="$(python3 -c 'import importlib, sys; importlib.import_module(sys.ar
   exit 1
 fi
 
-# 2. One supervisor per kit.
-if daemon="$(read_pid "$WORKSPACE/daemon_pid.fl")" && ours "$daemon"; then
-  fail "the $KIND $NAME is already running (supervisor pid $daemon); stop it first with $DIR/stop_fl.sh"
-fi
+# 2. One supervisor and one process per kit; pid files of ones that are gone are removed.
+for file in daemon_pid.fl pid.fl; do
+  if pid="$(read_pid "$WORKSPACE/$file")" && ours "$pid"; then
+    fail "the $KIND $NAME is already running (pid $pid, in $file); stop it first with $DIR/stop_fl.sh"
+  fi
+  rm -f "${WORKSPACE:?}/$file"
+done
 : >>"$LOG" || fail "cannot write the console log $LOG"
 offset="$(wc -c <"$LOG")"
 nohup "$DIR/sub_start.sh" --log "$LOG" </dev/null >/dev/null 2>&1 &
@@ -85,24 +88,38 @@ new_output() {
   if [ "$(wc -c <"$LOG")" -lt "$offset" ]; then cat "$LOG"; else tail -c +"$((offset + 1))" "$LOG"; fi
 }
 
-# 3. Watch: a process that exits (or a supervisor that ends) within WAIT seconds is a failed start.
-waited=0
-while [ "$waited" -lt "$WAIT" ]; do
-  sleep 1
-  waited=$((waited + 1))
-  if alive "$supervisor" && ! new_output | grep -q '^sub_start\.sh: .* exited with status'; then continue; fi
+# Ends the supervisor (which ends the process) and shows what they wrote: a failed start.
+failed_start() {
+  local waited=0
   kill -TERM "$supervisor" 2>/dev/null
-  waited=0 # its own stop takes at most 10 s
-  while alive "$supervisor" && [ "$waited" -lt 15 ]; do sleep 1; waited=$((waited + 1)); done
+  while alive "$supervisor" && [ "$waited" -lt 15 ]; do sleep 1; waited=$((waited + 1)); done # its stop takes <= 10 s
   {
-    echo "start.sh: the $KIND $NAME stopped during startup and was not restarted. Its last output ($LOG):"
+    echo "start.sh: the $KIND $NAME $1. Its last output ($LOG):"
     new_output | tail -n 40 | sed 's/^/    /'
     echo "start.sh: fix the cause and run start.sh again; the runtime's own log, if it got that far, is $WORKSPACE/log.txt"
   } >&2
   exit 1
+}
+
+# True while the supervisor runs and has not seen the process exit.
+still_up() { alive "$supervisor" && ! new_output | grep -q '^sub_start\.sh: .* exited with status'; }
+
+# 3. Watch. The supervisor records the process in pid.fl first (within 30 s, or the start failed); then a
+# process that exits (or a supervisor that ends) within WAIT seconds is a failed start.
+waited=0
+until pid="$(read_pid "$WORKSPACE/pid.fl")"; do
+  still_up || failed_start "stopped during startup and was not restarted"
+  [ "$waited" -lt 30 ] || failed_start "was not started by sub_start.sh within 30 s"
+  sleep 1
+  waited=$((waited + 1))
+done
+waited=0
+while [ "$waited" -lt "$WAIT" ]; do
+  sleep 1
+  waited=$((waited + 1))
+  still_up || failed_start "stopped during startup and was not restarted"
 done
 
-pid="$(read_pid "$WORKSPACE/pid.fl")" || pid='?'
 if [ "$WAIT" -gt 0 ]; then how="running after $WAIT s"; else how="not watched"; fi
 echo "started the $KIND $NAME: process $pid ($how), supervised by sub_start.sh (pid $supervisor)"
 echo "output in $LOG, the runtime's log in $WORKSPACE/log.txt; stop it with $DIR/stop_fl.sh"

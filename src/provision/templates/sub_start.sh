@@ -97,7 +97,7 @@ ours() {
 rotate_log() {
   [ -n "$LOG" ] && [ -f "$LOG" ] || return 0
   if [ "$(wc -c <"$LOG")" -gt "$LOG_MAX_BYTES" ]; then
-    cp "$LOG" "$LOG.1" && : >"$LOG"
+    cp "$LOG" "$LOG.1.part" && mv -f "$LOG.1.part" "$LOG.1" && : >"$LOG"
   fi
 }
 

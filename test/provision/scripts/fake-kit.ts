@@ -191,6 +191,15 @@ export function processesUnder(dir: string): number[] {
   return found
 }
 
+/** The pid of run `n` of the fake, once it has started and is the one pid.fl names. */
+export async function waitForRun(k: FakeKit, n: number): Promise<number> {
+  await waitFor(() => {
+    const pid = runs(k)[n - 1]
+    return pid !== undefined && alive(pid) && Number(read(join(k.kit, 'pid.fl'))) === pid
+  }, `run ${n} of the fake FLARE process`)
+  return runs(k)[n - 1] ?? 0
+}
+
 /** Polls `condition` until it holds; fails after `timeoutMs` (a generous bound, not a timing assertion). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
   const end = Date.now() + timeoutMs

@@ -14,6 +14,8 @@ import {
   processesUnder,
   read,
   runScript,
+  waitFor,
+  waitForRun,
   writeKit,
 } from './fake-kit.js'
 
@@ -137,7 +139,7 @@ describe('kit scripts with hostile names and config_folder', () => {
     }
   })
 
-  it('run with the hostile values as data: nothing they name is executed', () => {
+  it('run with the hostile values as data: nothing they name is executed', async () => {
     const dir = root()
     const env = fakePythonEnv(dir, join(dir, 'state'), { FAKE_MODE: 'run', FLARE_START_WAIT: '1' })
     const participant = { ...clientParticipant(HOSTILE), org: NASTY[1]! }
@@ -147,6 +149,7 @@ describe('kit scripts with hostile names and config_folder', () => {
     expect(start.stderr).toBe('')
     expect(start.status).toBe(0)
     expect(start.stdout).toContain(`started the client ${HOSTILE}: process`)
+    await waitForRun(k, 1)
     const argv = read(join(k.state, 'argv-1')).split('\n')
     expect(argv).toContain(`config_folder=${HOSTILE}`)
     expect(argv).toContain(`uid=${HOSTILE}`)
@@ -159,7 +162,7 @@ describe('kit scripts with hostile names and config_folder', () => {
     for (const name of ['P', 'Q', 'R', 'S', 'T']) expect(allNames(dir)).not.toContain(name)
   })
 
-  it('start_all.sh starts kits with hostile names without running them', () => {
+  it('start_all.sh starts kits with hostile names without running them', async () => {
     const dir = root()
     const state = join(dir, 'state')
     const env = fakePythonEnv(dir, state, { FAKE_MODE: 'run', FLARE_START_WAIT: '1' })
@@ -174,7 +177,10 @@ describe('kit scripts with hostile names and config_folder', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toContain(`started the server ${HOSTILE}`)
     expect(r.stdout).toContain(`started the client ${client}`)
-    expect(read(join(state, 'runs')).split('\n').filter(Boolean)).toHaveLength(2)
+    await waitFor(
+      () => read(join(state, 'runs')).split('\n').filter(Boolean).length === 2,
+      'both kits to run',
+    )
     for (const kit of [HOSTILE, client]) {
       const stop = spawnSync('bash', [join(prod, kit, 'startup', 'stop_fl.sh'), '-y'], {
         env,

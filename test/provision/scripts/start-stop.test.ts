@@ -12,6 +12,7 @@ import {
   read,
   runScript,
   runs,
+  waitForRun,
 } from './fake-kit.js'
 
 // The real start.sh / stop_fl.sh of a client kit, run with bash against a fake python3 (fake-kit.ts).
@@ -70,26 +71,25 @@ describe('start.sh and stop_fl.sh', () => {
     )
   })
 
-  it('stop_fl.sh stops the supervisor and the process that start.sh started', () => {
+  it('stop_fl.sh stops the supervisor and the process that start.sh started', async () => {
     const k = kit({ FAKE_MODE: 'run' })
     const r = runScript(k, 'start.sh', [], { FLARE_START_WAIT: '1' })
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
-    const [pid] = runs(k)
+    const pid = await waitForRun(k, 1)
     const daemon = Number(read(join(k.kit, 'daemon_pid.fl')))
     expect(r.stdout).toContain(`started the client site-1: process ${pid} (running after 1 s)`)
-    expect(Number(read(join(k.kit, 'pid.fl')))).toBe(pid)
-    expect(alive(pid!) && alive(daemon)).toBe(true)
+    expect(alive(pid) && alive(daemon)).toBe(true)
     expect(processesUnder(k.root).sort()).toEqual([pid, daemon].sort())
 
     const again = runScript(k, 'start.sh', [], { FLARE_START_WAIT: '1' })
     expect(again.status).toBe(1)
-    expect(again.stderr).toContain(`already running (supervisor pid ${daemon})`)
+    expect(again.stderr).toContain(`already running (pid ${daemon}, in daemon_pid.fl)`)
 
     const stop = runScript(k, 'stop_fl.sh', ['-y'])
     expect(stop.status).toBe(0)
     expect(stop.stdout).toContain(`stopped the client site-1 (process ${pid} ${daemon})`)
-    expect(alive(pid!) || alive(daemon)).toBe(false)
+    expect(alive(pid) || alive(daemon)).toBe(false)
     expect(processesUnder(k.root)).toEqual([])
     for (const file of ['pid.fl', 'daemon_pid.fl', 'shutdown.fl'])
       expect(existsSync(join(k.kit, file))).toBe(false)
@@ -116,10 +116,10 @@ describe('start.sh and stop_fl.sh', () => {
     expect(alive(process.pid)).toBe(true)
   })
 
-  it('stop_fl.sh asks first, and stops nothing without a yes', () => {
+  it('stop_fl.sh asks first, and stops nothing without a yes', async () => {
     const k = kit({ FAKE_MODE: 'run' })
     expect(runScript(k, 'start.sh', [], { FLARE_START_WAIT: '1' }).status).toBe(0)
-    const [pid] = runs(k)
+    const pid = await waitForRun(k, 1)
     const no = spawnSync('bash', [join(k.startup, 'stop_fl.sh')], {
       input: 'n\n',
       encoding: 'utf8',
@@ -127,7 +127,7 @@ describe('start.sh and stop_fl.sh', () => {
     })
     expect(no.stdout).toContain('Stop the client site-1 now?')
     expect(no.stdout).toContain('not stopped')
-    expect(alive(pid!)).toBe(true)
+    expect(alive(pid)).toBe(true)
     expect(runScript(k, 'stop_fl.sh', ['-y']).status).toBe(0)
   })
 })

@@ -13,6 +13,7 @@ import {
   runs,
   startSupervisor,
   waitFor,
+  waitForRun,
 } from './fake-kit.js'
 
 // The real sub_start.sh, run with bash against a fake python3: the crash restarts of NVFlare's own
@@ -31,15 +32,6 @@ describe('sub_start.sh', () => {
   }
   const log = (k: FakeKit) => read(join(k.kit, 'console_log.txt'))
   const daemonPid = (k: FakeKit) => Number(read(join(k.kit, 'daemon_pid.fl')))
-  /** The pid in pid.fl once it names run number `n` of the fake, alive. */
-  const waitForRun = async (k: FakeKit, n: number) => {
-    await waitFor(() => {
-      const pid = runs(k)[n - 1]
-      return pid !== undefined && alive(pid) && Number(read(join(k.kit, 'pid.fl'))) === pid
-    }, `run ${n} of the fake FLARE process`)
-    return runs(k)[n - 1]!
-  }
-
   it('restarts a process that crashed, and keeps the one that runs', async () => {
     const k = kit({ FAKE_MODE: 'crash-then-run:2' })
     startSupervisor(k)
