@@ -22,6 +22,8 @@ const FAKE_PYTHON = `#!/usr/bin/env bash
 # import check reports as missing. FAKE_MODE: what a run does (run, die, always-crash, crash-then-run:K,
 # restart-once, ignore-term, flood).
 state="\${FAKE_STATE:?}"
+# first, so that no SIGTERM can arrive before it (a run is recorded only after it)
+[ "\${FAKE_MODE:-}" = ignore-term ] && trap '' TERM
 case "\${1:-}" in
   -V) echo "Python 3.11.2"; exit 0 ;;
   -c)
@@ -60,7 +62,7 @@ case "\${FAKE_MODE:-run}" in
   restart-once)
     if [ "$run" = 1 ]; then touch "$workspace/restart.fl"; exit 0; fi
     forever ;;
-  ignore-term) trap '' TERM; forever ;;
+  ignore-term) forever ;;
   flood) head -c 21000000 /dev/zero | tr '\\0' x; echo; forever ;;
 esac
 `
@@ -206,6 +208,27 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/**
+ * Waits until the live processes under `dir` are exactly `expected` (a shell script's momentary forks for
+ * `$(...)` carry its command line too, so one look could count them); fails after a generous bound.
+ */
+export async function expectProcesses(dir: string, expected: readonly number[]): Promise<void> {
+  const want = [...expected].sort().join(' ')
+  let seen = ''
+  try {
+    await waitFor(
+      () => {
+        seen = processesUnder(dir).sort().join(' ')
+        return seen === want
+      },
+      `processes [${want}]`,
+      60_000,
+    )
+  } catch {
+    throw new Error(`processes under ${dir}: expected [${want}], found [${seen}]`)
   }
 }
 

@@ -8,10 +8,10 @@ import type { Participant } from '../../../src/provision/project/types.js'
 import { useTempDir } from '../../helpers/temp.js'
 import {
   clientParticipant,
+  expectProcesses,
   type FakeKit,
   fakePythonEnv,
   killAllUnder,
-  processesUnder,
   read,
   runScript,
   waitFor,
@@ -158,7 +158,7 @@ describe('kit scripts with hostile names and config_folder', () => {
     const stop = runScript(k, 'stop_fl.sh', ['-y'])
     expect(stop.status).toBe(0)
     expect(stop.stdout).toContain(`stopped the client ${HOSTILE}`)
-    expect(processesUnder(dir)).toEqual([])
+    await expectProcesses(dir, [])
     for (const name of ['P', 'Q', 'R', 'S', 'T']) expect(allNames(dir)).not.toContain(name)
   })
 
@@ -188,7 +188,7 @@ describe('kit scripts with hostile names and config_folder', () => {
       })
       expect(stop.status).toBe(0)
     }
-    expect(processesUnder(dir)).toEqual([])
+    await expectProcesses(dir, [])
     for (const name of ['P', 'Q', 'R']) expect(allNames(dir)).not.toContain(name)
   })
 })

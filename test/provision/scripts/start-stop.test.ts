@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { useTempDir } from '../../helpers/temp.js'
 import {
   alive,
+  expectProcesses,
   type FakeKit,
   fakeKit,
   killAllUnder,
-  processesUnder,
   read,
   runScript,
   runs,
@@ -29,7 +29,7 @@ describe('start.sh and stop_fl.sh', () => {
     return k
   }
 
-  it('a process that dies at start makes start.sh exit 1 with its error, also in the console log', () => {
+  it('a process that dies at start makes start.sh exit 1 with its error, also in the console log', async () => {
     const k = kit({ FAKE_MODE: 'die' })
     // a long watch: start.sh returns as soon as the process has died
     const r = runScript(k, 'start.sh', [], { FLARE_START_WAIT: '600' })
@@ -41,7 +41,7 @@ describe('start.sh and stop_fl.sh', () => {
     const log = read(join(k.kit, 'console_log.txt'))
     expect(log).toContain("ConfigError: Can't load class nvflare.app_common.logging.job_log_receiver")
     // nothing keeps running or restarting, and no pid file is left behind
-    expect(processesUnder(k.root)).toEqual([])
+    await expectProcesses(k.root, [])
     expect(existsSync(join(k.kit, 'pid.fl'))).toBe(false)
     expect(existsSync(join(k.kit, 'daemon_pid.fl'))).toBe(false)
   })
@@ -80,7 +80,7 @@ describe('start.sh and stop_fl.sh', () => {
     const daemon = Number(read(join(k.kit, 'daemon_pid.fl')))
     expect(r.stdout).toContain(`started the client site-1: process ${pid} (running after 1 s)`)
     expect(alive(pid) && alive(daemon)).toBe(true)
-    expect(processesUnder(k.root).sort()).toEqual([pid, daemon].sort())
+    await expectProcesses(k.root, [pid, daemon])
 
     const again = runScript(k, 'start.sh', [], { FLARE_START_WAIT: '1' })
     expect(again.status).toBe(1)
@@ -90,20 +90,21 @@ describe('start.sh and stop_fl.sh', () => {
     expect(stop.status).toBe(0)
     expect(stop.stdout).toContain(`stopped the client site-1 (process ${pid} ${daemon})`)
     expect(alive(pid) || alive(daemon)).toBe(false)
-    expect(processesUnder(k.root)).toEqual([])
+    await expectProcesses(k.root, [])
     for (const file of ['pid.fl', 'daemon_pid.fl', 'shutdown.fl'])
       expect(existsSync(join(k.kit, file))).toBe(false)
     expect(runs(k)).toHaveLength(1) // stopped, not restarted
     expect(runScript(k, 'stop_fl.sh', ['-y']).stdout).toContain('the client site-1 is not running')
   })
 
-  it('stop_fl.sh sends SIGKILL to a process that ignores SIGTERM, after its bounded wait', () => {
+  it('stop_fl.sh sends SIGKILL to a process that ignores SIGTERM, after its bounded wait', async () => {
     const k = kit({ FAKE_MODE: 'ignore-term' })
     expect(runScript(k, 'start.sh', [], { FLARE_START_WAIT: '1' }).status).toBe(0)
+    await waitForRun(k, 1)
     const stop = runScript(k, 'stop_fl.sh', ['-y'], { FLARE_STOP_WAIT: '1' })
     expect(stop.status).toBe(0)
     expect(stop.stdout).toMatch(/still running after 1 s: sending SIGKILL to \d+/)
-    expect(processesUnder(k.root)).toEqual([])
+    await expectProcesses(k.root, [])
   })
 
   it('stop_fl.sh leaves alone a process whose pid was recorded but which is not of this kit', () => {

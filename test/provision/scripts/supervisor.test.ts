@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { useTempDir } from '../../helpers/temp.js'
 import {
   alive,
+  expectProcesses,
   type FakeKit,
   fakeKit,
   killAllUnder,
-  processesUnder,
   read,
   runScript,
   runs,
@@ -43,11 +43,11 @@ describe('sub_start.sh', () => {
     expect(text).toContain('restarting in 2 s (crash 2 of at most 5 within 300 s)')
     const supervisor = daemonPid(k)
     expect(alive(supervisor)).toBe(true)
-    expect(processesUnder(k.root).sort()).toEqual([third, supervisor].sort())
+    await expectProcesses(k.root, [third, supervisor])
 
     const stop = runScript(k, 'stop_fl.sh', ['-y'])
     expect(stop.status).toBe(0)
-    expect(processesUnder(k.root)).toEqual([])
+    await expectProcesses(k.root, [])
     expect(runs(k)).toHaveLength(3)
     expect(log(k)).toContain('stopped')
   })
@@ -56,7 +56,7 @@ describe('sub_start.sh', () => {
     const k = kit({ FAKE_MODE: 'always-crash' })
     startSupervisor(k)
     await waitFor(() => log(k).includes('giving up'), 'the supervisor to give up')
-    await waitFor(() => processesUnder(k.root).length === 0, 'the supervisor to exit')
+    await expectProcesses(k.root, [])
     expect(runs(k)).toHaveLength(5)
     expect(log(k)).toContain('giving up: client site-1 crashed 5 times within 300 s')
     expect(log(k).match(/^sub_start\.sh: .* restarting in/gm)).toHaveLength(4)
@@ -71,7 +71,7 @@ describe('sub_start.sh', () => {
     expect(log(k)).not.toContain('without a restart or shutdown request')
     expect(existsSync(join(k.kit, 'restart.fl'))).toBe(false)
     expect(runScript(k, 'stop_fl.sh', ['-y']).status).toBe(0)
-    expect(processesUnder(k.root)).toEqual([])
+    await expectProcesses(k.root, [])
   })
 
   it('ends the process and stops when shutdown.fl appears (the runtime shutting down, or stop_fl.sh)', async () => {
@@ -80,7 +80,7 @@ describe('sub_start.sh', () => {
     const pid = await waitForRun(k, 1)
     writeFileSync(join(k.kit, 'shutdown.fl'), '')
     // the fake does not end by itself: after 10 s the supervisor sends SIGTERM (SIGKILL 10 s later)
-    await waitFor(() => processesUnder(k.root).length === 0, 'the supervisor and the process to end')
+    await expectProcesses(k.root, [])
     expect(alive(pid)).toBe(false)
     expect(log(k)).toContain(`sending SIGTERM to process ${pid}`)
     expect(log(k)).toContain('after a shutdown request; not restarting')
