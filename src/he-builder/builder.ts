@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ExitCode, ProvisionError } from '../errors.js'
 import type { Builder } from '../provision/builder.js'
 import type { ProvisionContext } from '../provision/context.js'
+import { ReadLimit, readFileBounded } from '../provision/fs/read-bounded.js'
 import { FileMode, Layout } from '../provision/layout.js'
 import type { Participant } from '../provision/project/types.js'
 import { HeContext, heParamsOf } from './he-context.js'
@@ -18,7 +19,9 @@ interface KeptKey {
 async function readKeptKey(ctx: ProvisionContext): Promise<KeptKey | undefined> {
   const path = join(ctx.stateDir, Layout.heStateFile)
   if (!existsSync(path)) return undefined
-  const bytes = new Uint8Array(readFileSync(path))
+  const bytes = new Uint8Array(
+    readFileBounded(path, { what: 'HE key', maxBytes: ReadLimit.heFile, noFollow: true }),
+  )
   let he: HeContext | undefined
   try {
     he = await HeContext.fromBytes(bytes)

@@ -1,7 +1,9 @@
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { EventSink, ProvisionEvent } from './events.js'
+import { fsError } from './fs/fs-error.js'
 import { resolveInside } from './fs/safe-path.js'
+import { writeFileWhole } from './fs/write-whole.js'
 import { FileMode, SIGNED_FOLDERS } from './layout.js'
 import type { Participant, Project } from './project/types.js'
 import { DEFAULT_NVFLARE_VERSION, type NvflareVersion } from './targets/version.js'
@@ -101,17 +103,12 @@ export interface ContextInit {
 /** A file the signature builder signs: directly in one of a kit's SIGNED_FOLDERS. */
 const SIGNED_FILE = new RegExp(`^[^/]+/(${SIGNED_FOLDERS.join('|')})/[^/]+$`)
 
-/** Writes `data` to `path` with exactly `mode` (whatever the umask); with `stamp`, returns size and mtime. */
+/** Writes `data` whole to `path` with exactly `mode`; with `stamp`, returns size and mtime. */
 function writeWithMode(path: string, data: string | Uint8Array, mode: number, stamp: boolean) {
-  const fd = openSync(path, 'w', mode)
   try {
-    writeFileSync(fd, data)
-    fchmodSync(fd, mode)
-    if (!stamp) return undefined
-    const { size, mtimeMs } = fstatSync(fd)
-    return { size, mtimeMs }
-  } finally {
-    closeSync(fd)
+    return writeFileWhole(path, data, mode, { stamp })
+  } catch (error) {
+    throw fsError(error, path, 'write')
   }
 }
 
@@ -135,7 +132,11 @@ export function createContext(init: ContextInit): ProvisionContext {
       const target = resolveInside(init.wipDir, relPath)
       const dir = dirname(target)
       if (!madeDirs.has(dir)) {
-        mkdirSync(dir, { recursive: true, mode: FileMode.dir })
+        try {
+          mkdirSync(dir, { recursive: true, mode: FileMode.dir })
+        } catch (error) {
+          throw fsError(error, dir, 'create the folder')
+        }
         madeDirs.add(dir)
       }
       const stamp = writeWithMode(target, data, mode, SIGNED_FILE.test(relPath))

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, renameSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { ExitCode, ProvisionError } from '../errors.js'
+import { fsError } from './fs/fs-error.js'
+import { readTextBounded } from './fs/read-bounded.js'
+import { writeFileWhole } from './fs/write-whole.js'
+
+/** A lock file is one line of JSON; anything longer is not ours. */
+const MAX_LOCK_BYTES = 4096
 
 interface LockInfo {
   pid: number
@@ -52,14 +58,20 @@ export function acquireLock(path: string, now: Date): () => void {
  */
 function createLock(path: string, text: string): boolean {
   const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
-  writeFileSync(aside, text, { flag: 'wx', mode: 0o600 })
+  try {
+    writeFileWhole(aside, text, 0o600, { exclusive: true })
+  } catch (error) {
+    rmSync(aside, { force: true })
+    throw fsError(error, path, 'create the lock file')
+  }
   try {
     linkSync(aside, path)
     return true
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EEXIST') return false
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS')
+      throw fsError(error, path, 'create the lock file')
     return createPlain(path, text) // a file system without hard links
   } finally {
     rmSync(aside, { force: true })
@@ -68,11 +80,12 @@ function createLock(path: string, text: string): boolean {
 
 function createPlain(path: string, text: string): boolean {
   try {
-    writeFileSync(path, text, { flag: 'wx', mode: 0o600 })
+    writeFileWhole(path, text, 0o600, { exclusive: true })
     return true
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    return false
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    rmSync(path, { force: true }) // ours, half-written
+    throw fsError(error, path, 'create the lock file')
   }
 }
 
@@ -97,9 +110,10 @@ function breakStale(path: string, raw: string): void {
   rmSync(aside, { force: true })
 }
 
+/** The lock file's text; undefined when it is gone, unreadable, too long, or not a regular file. */
 function readRaw(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8')
+    return readTextBounded(path, { what: 'lock file', maxBytes: MAX_LOCK_BYTES, noFollow: true })
   } catch {
     return undefined
   }

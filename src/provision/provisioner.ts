@@ -1,19 +1,23 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { isProvisionError, ProvisionError } from '../errors.js'
+import { isProvisionError } from '../errors.js'
 import type { Builder } from './builder.js'
 import { createBuilders } from './builders/create.js'
 import { createContext, type HeSummary, type ProvisionContext, type ProvisionOptions } from './context.js'
 import type { EventSink } from './events.js'
-import { fsyncDir, removeStaleTemps, writeFileAtomic } from './fs/atomic.js'
-import { resolveInside } from './fs/safe-path.js'
+import { removeStaleTemps } from './fs/atomic.js'
+import { commitTogether } from './fs/commit.js'
+import { removeIfEmpty } from './fs/dirs.js'
+import { fsErrorOf } from './fs/fs-error.js'
+import { refuseSymlink, resolveInside } from './fs/safe-path.js'
 import { throwIfInterrupted } from './interrupt.js'
-import { FileMode, Layout, prodDirIndex, prodDirName } from './layout.js'
+import { FileMode, Layout, prodDirName } from './layout.js'
 import { acquireLock } from './lock.js'
 import type { ParticipantType, Project } from './project/types.js'
 import { checkProjectForTarget } from './targets/check-project.js'
 import { type RunTarget, readStoredTarget, resolveTarget, serializeTarget } from './targets/state-target.js'
 import { type NvflareVersion, parseNvflareVersion } from './targets/version.js'
+import { makeDirs, nextProdIndex, refuseWorkspaceLinks } from './workspace.js'
 
 export interface ProvisionRequest {
   project: Project
@@ -42,8 +46,9 @@ export interface ProvisionResult {
 
 /**
  * Runs the builders of a project: every kit is built in `wip/`, which becomes the next `prod_NN` only
- * when every builder succeeded; state files are written (atomically) just before that rename. On any
- * failure `wip/` is removed and the workspace is left as it was.
+ * when every builder succeeded, together with the state files (commitTogether: both or neither). On any
+ * failure `wip/` is removed and the workspace is left as it was. Symbolic links at the project folder,
+ * state/, wip/ or a prod_NN are refused before anything is written.
  */
 export async function provision(req: ProvisionRequest): Promise<ProvisionResult> {
   const now = req.now ?? (() => new Date())
@@ -58,7 +63,9 @@ export async function provision(req: ProvisionRequest): Promise<ProvisionResult>
   const created = makeDirs(projectDir)
   let release: (() => void) | undefined
   try {
+    refuseSymlink(projectDir, 'the project folder') // before the lock file is written into it
     release = acquireLock(join(projectDir, Layout.lockFile), now())
+    refuseWorkspaceLinks(projectDir)
     const stateDir = join(projectDir, Layout.stateDir)
     const target = resolveTarget(requested, readStoredTarget(stateDir))
     checkProjectForTarget(req.project, target.version)
@@ -70,7 +77,7 @@ export async function provision(req: ProvisionRequest): Promise<ProvisionResult>
     release?.()
     release = undefined
     for (const dir of created.reverse()) removeIfEmpty(dir)
-    throw error
+    throw fsErrorOf(error)
   } finally {
     release?.()
   }
@@ -107,9 +114,13 @@ async function runInWip(
     await runLifecycle(builders, ctx)
     throwIfInterrupted(ctx.signal)
     ctx.emit({ type: 'stage', stage: 'commit', builder: 'provisioner' })
-    commitState(ctx)
-    renameSync(ctx.wipDir, ctx.prodDir)
-    fsyncDir(ctx.projectDir)
+    commitTogether({
+      dir: ctx.stateDir,
+      dirMode: FileMode.secretDir,
+      files: ctx.stagedState,
+      fileMode: FileMode.secret,
+      rename: { from: ctx.wipDir, to: ctx.prodDir },
+    })
   } finally {
     rmSync(ctx.wipDir, { recursive: true, force: true })
   }
@@ -155,49 +166,13 @@ export async function runLifecycle(builders: Builder[], ctx: ProvisionContext): 
   if (failure !== undefined) throw wrapFailure(failure)
 }
 
-/** A user-fixable error passes as it is; anything else is a bug, wrapped with its cause. */
+/**
+ * A user-fixable error passes as it is (a full disk or a read-only folder becomes one); anything else is
+ * a bug, wrapped with its cause.
+ */
 function wrapFailure(error: unknown): unknown {
-  if (isProvisionError(error)) return error
+  const fs = fsErrorOf(error)
+  if (isProvisionError(fs)) return fs
   const message = error instanceof Error ? error.message : String(error)
   return new Error(`provisioning failed: ${message}`, { cause: error })
-}
-
-/** Writes every staged state file atomically, 0600, in a 0700 state/ folder. */
-function commitState(ctx: ProvisionContext): void {
-  if (ctx.stagedState.size === 0) return
-  mkdirSync(ctx.stateDir, { recursive: true, mode: FileMode.secretDir })
-  chmodSync(ctx.stateDir, FileMode.secretDir)
-  for (const [name, data] of ctx.stagedState) {
-    writeFileAtomic(resolveInside(ctx.stateDir, name), data, FileMode.secret)
-  }
-}
-
-function nextProdIndex(projectDir: string): number {
-  const indexes = readdirSync(projectDir)
-    .map(prodDirIndex)
-    .filter((i): i is number => i !== undefined)
-  return indexes.length === 0 ? 0 : Math.max(...indexes) + 1
-}
-
-/** mkdir -p that reports which folders it made, so that a failed run can remove them again. */
-function makeDirs(dir: string): string[] {
-  const missing: string[] = []
-  for (let d = dir; !existsSync(d); d = join(d, '..')) missing.unshift(d)
-  try {
-    for (const d of missing) mkdirSync(d, { mode: FileMode.dir })
-  } catch (cause) {
-    throw new ProvisionError('workspace-unwritable', `cannot create the workspace folder ${dir}`, {
-      cause,
-      hint: 'Choose another folder with -w DIR, or check its permissions.',
-    })
-  }
-  return missing
-}
-
-function removeIfEmpty(dir: string): void {
-  try {
-    rmdirSync(dir)
-  } catch {
-    // not empty or already gone: leave it
-  }
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
+import { pathExists } from '../../provision/fs/safe-path.js'
 import {
   DEFAULT_NVFLARE_VERSION,
   NVFLARE_VERSIONS,
@@ -125,7 +126,7 @@ async function chooseOutput(p: Prompter, flags: InitFlags): Promise<string> {
       preset,
       flag: '--output',
     })
-    if (!existsSync(file) || flags.force) return file
+    if (!pathExists(file) || flags.force) return file
     if (!p.interactive) {
       throw new ProvisionError('file-exists', `${file} already exists; it was left as it is`, {
         hint: `Choose another file with -o FILE, or add --force to overwrite ${file}.`,

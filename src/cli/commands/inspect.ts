@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
-import { ExitCode, ProvisionError } from '../../errors.js'
+import { ExitCode } from '../../errors.js'
 import type { CkksVectorInfo, TensealContextInfo, TensealInfo } from '../../he-builder/inspect.js'
+import { ReadLimit, readFileBounded } from '../../provision/fs/read-bounded.js'
 import { action, out } from '../run.js'
 
 function bytesText(bytes: number): string {
@@ -61,12 +61,10 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (file: string, opts: { json?: boolean }) => {
-        if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
-          throw new ProvisionError('not-found', `no such file: ${file}`, { exitCode: ExitCode.badInput })
-        }
+        const bytes = readFileBounded(file, { what: 'HE file', maxBytes: ReadLimit.heFile })
         // he-builder (and node-seal) load only when this command runs.
         const { inspectTenseal } = await import('../../he-builder/inspect.js')
-        const info = await inspectTenseal(new Uint8Array(readFileSync(file)))
+        const info = await inspectTenseal(new Uint8Array(bytes))
         if (opts.json) out(JSON.stringify(info, null, 2))
         else for (const line of renderTensealInfo(info)) out(line)
         return ExitCode.ok

@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import type { ProvisionEvent } from '../../provision/events.js'
+import { writeFileAtomic } from '../../provision/fs/atomic.js'
+import { pathExists } from '../../provision/fs/safe-path.js'
 import { loadProjectFile } from '../../provision/project/load.js'
 import { provision } from '../../provision/provisioner.js'
 import {
@@ -129,12 +130,12 @@ function targetFlag(value: string | undefined): NvflareVersion | undefined {
 }
 
 function generateSample(path: string, force: boolean): number {
-  if (existsSync(path) && !force) {
+  if (pathExists(path) && !force) {
     throw new ProvisionError('file-exists', `${path} already exists; it was left as it is`, {
       hint: `Choose another file with -g -p FILE, or add --force to overwrite ${path}.`,
     })
   }
-  writeFileSync(path, readTemplate('project.yml'), { mode: 0o644 })
+  writeFileAtomic(path, readTemplate('project.yml'), 0o644) // replaces a symbolic link, never writes through it
   out(`wrote ${path}: edit the participants, then run: provision -p ${path}`)
   return ExitCode.ok
 }

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
+import { MiB, readTextBounded } from '../../provision/fs/read-bounded.js'
 import { NVFLARE_VERSIONS, parseNvflareVersion } from '../../provision/targets/version.js'
 import type { KitReport } from '../../provision/verify/types.js'
 import { action, out } from '../run.js'
@@ -13,12 +13,11 @@ interface VerifyFlags {
 
 function readRoot(path: string | undefined): string | undefined {
   if (path === undefined) return undefined
-  if (!existsSync(path)) {
-    throw new ProvisionError('root-not-found', `--root ${path}: no such file`, {
-      hint: 'pass the rootCA.pem you trust',
-    })
-  }
-  const pem = readFileSync(path, 'utf8')
+  const pem = readTextBounded(path, {
+    what: '--root file',
+    maxBytes: MiB,
+    hint: 'Pass the rootCA.pem you trust, e.g. prod_00/server.example.com/startup/rootCA.pem.',
+  })
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ProvisionError('root-not-pem', `--root ${path} is not a PEM certificate`)
   }

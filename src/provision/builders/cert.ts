@@ -1,11 +1,11 @@
-import { X509Certificate } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { ProvisionError } from '../../errors.js'
+import { ExitCode, ProvisionError } from '../../errors.js'
 import type { Builder, BuilderFactory } from '../builder.js'
 import type { Credential, ProvisionContext } from '../context.js'
 import { refuseDistributedCollisions } from '../distributed/state.js'
+import { ReadLimit, readTextBounded } from '../fs/read-bounded.js'
+import { pathExists } from '../fs/safe-path.js'
 import { unlessInterrupted } from '../interrupt.js'
 import { FileMode, Layout } from '../layout.js'
 import { parseCertInfo } from '../pki/cert-info.js'
@@ -18,7 +18,7 @@ import {
   listenerCertFiles,
   listenerSpecFor,
 } from '../pki/participant-certs.js'
-import { type CertState, parseCertState, serializeCertState } from '../pki/state-store.js'
+import { type CertState, checkCertState, parseCertState, serializeCertState } from '../pki/state-store.js'
 import type { Participant } from '../project/types.js'
 
 export interface CertBuilderOptions {
@@ -66,8 +66,10 @@ interface Plan {
 
 function readState(ctx: ProvisionContext): { file: string; state: CertState | undefined } {
   const file = join(ctx.stateDir, Layout.stateFile)
-  if (!existsSync(file)) return { file, state: undefined }
-  const state = parseCertState(readFileSync(file, 'utf8'), file)
+  if (!pathExists(file)) return { file, state: undefined }
+  const text = readTextBounded(file, { what: 'state file', maxBytes: ReadLimit.certState, noFollow: true })
+  const state = parseCertState(text, file)
+  checkCertState(state, file) // root pair and every leaf, before anything is built from it
   const cn = parseCertInfo(state.root.certPem).cn
   if (cn !== ctx.project.name) {
     throw new ProvisionError(
@@ -75,7 +77,7 @@ function readState(ctx: ProvisionContext): { file: string; state: CertState | un
       `the root CA in ${file} is for project "${cn}", not "${ctx.project.name}"`,
       {
         hint: 'use the workspace of that project, or a new workspace for this one',
-        exitCode: 3,
+        exitCode: ExitCode.conflict,
       },
     )
   }
@@ -86,14 +88,13 @@ function planRun(ctx: ProvisionContext): Plan {
   const { file, state } = readState(ctx)
   if (state) refuseDistributedCollisions(state, ctx.project.participants, file)
   const fresh: Participant[] = []
-  const root = state ? new X509Certificate(state.root.certPem) : undefined
   for (const p of ctx.project.participants) {
     const stored = state?.participants.get(p.name)
-    if (!stored || !root) {
+    if (!stored) {
       fresh.push(p)
       continue
     }
-    for (const message of checkStoredCredential(p, stored, root, file)) ctx.emit({ type: 'warning', message })
+    for (const message of checkStoredCredential(p, stored, file)) ctx.emit({ type: 'warning', message })
   }
   const listeners = ctx.project.participants.filter((p) => listenerSpecFor(p, '') !== undefined)
   return { stateFile: file, state, fresh, listeners }

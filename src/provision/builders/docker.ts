@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { stringify } from 'yaml'
 import { ProvisionError } from '../../errors.js'
 import type { BuilderFactory } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
+import { ReadLimit, readTextBounded } from '../fs/read-bounded.js'
 import { Layout } from '../layout.js'
 import type { ClientParticipant, ServerParticipant } from '../project/types.js'
 
@@ -16,6 +17,8 @@ interface DockerArgs {
   requirements: string
 }
 
+const REQUIREMENTS = { what: 'docker builder requirements_file', maxBytes: ReadLimit.kitFile }
+
 function parseDockerArgs(args: Readonly<Record<string, unknown>>): DockerArgs {
   const baseImage = args['base_image'] ?? 'python:3.10'
   const file = args['requirements_file'] ?? 'requirements.txt'
@@ -26,7 +29,7 @@ function parseDockerArgs(args: Readonly<Record<string, unknown>>): DockerArgs {
     )
   }
   const path = resolve(file)
-  if (existsSync(path)) return { baseImage, requirements: readFileSync(path, 'utf8') }
+  if (existsSync(path)) return { baseImage, requirements: readTextBounded(path, REQUIREMENTS) }
   if (args['requirements_file'] !== undefined) {
     throw new ProvisionError('file-not-found', `docker builder: requirements_file ${path} does not exist`, {
       hint: 'Give the path of a pip requirements file, relative to the folder you run provision from.',

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { lstat, readdir, readFile } from 'node:fs/promises'
+import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ZipArchive } from 'archiver'
 import { ProvisionError } from '../../errors.js'
 import type { Builder } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
+import { ReadLimit, readFileBounded } from '../fs/read-bounded.js'
 import { runLimited } from '../interrupt.js'
 import { FileMode } from '../layout.js'
 
@@ -38,6 +39,9 @@ async function listTree(root: string, prefix: string): Promise<ZipEntry[]> {
   return out
 }
 
+/** A kit file to zip: a regular file, not a link (listTree refused those already). */
+const KIT_FILE = { what: 'kit file', maxBytes: ReadLimit.heFile, noFollow: true }
+
 /** HE context files: every SEAL blob in them is zstd-compressed. */
 const STORED = /\.tenseal$/
 
@@ -55,7 +59,7 @@ export async function zipKit(kitDir: string, kitName: string, date: Date): Promi
     archive.on('warning', reject)
   })
   for (const e of entries) {
-    const data = e.dir ? Buffer.alloc(0) : await readFile(e.path)
+    const data = e.dir ? Buffer.alloc(0) : readFileBounded(e.path, KIT_FILE)
     const store = STORED.test(e.name) // compressed already: deflating it again costs time and gains nothing
     archive.append(data, { name: e.name, type: e.dir ? 'directory' : 'file', mode: e.mode, date, store })
   }

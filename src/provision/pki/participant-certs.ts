@@ -66,38 +66,15 @@ function changed(
 }
 
 /**
- * Checks a stored credential against the project and the root: same org (and role for admins), key
- * matches certificate, issued by this root. Returns warnings for what still works but deserves attention.
+ * Checks a stored credential against the project: same org (and role for admins). Its chain and key
+ * were checked when the state was loaded (checkCertState). Returns warnings for what still works but
+ * deserves attention.
  */
-export function checkStoredCredential(
-  p: Participant,
-  cred: Credential,
-  root: X509Certificate,
-  stateFile: string,
-): string[] {
+export function checkStoredCredential(p: Participant, cred: Credential, stateFile: string): string[] {
   const info = parseCertInfo(cred.certPem)
   if ((info.org ?? '') !== p.org) throw changed(p, 'org', info.org ?? '', p.org, stateFile)
   if (p.type === 'admin' && (info.role ?? '') !== p.role)
     throw changed(p, 'role', info.role ?? '', p.role, stateFile)
-  const cert = new X509Certificate(cred.certPem)
-  if (!cert.checkIssued(root) || !cert.verify(root.publicKey)) {
-    throw new ProvisionError(
-      'cert-state-corrupt',
-      `${p.name}'s certificate in ${stateFile} is not issued by its root CA`,
-      {
-        hint: `remove the "${p.name}" entry from ${stateFile} to issue a new certificate`,
-      },
-    )
-  }
-  if (!keyMatchesCert(cred.keyPem, cred.certPem)) {
-    throw new ProvisionError(
-      'cert-state-corrupt',
-      `${p.name}'s key in ${stateFile} does not match its certificate`,
-      {
-        hint: `remove the "${p.name}" entry from ${stateFile} to issue a new certificate`,
-      },
-    )
-  }
   const wanted = new Set(sanHostsFor(p))
   const stored = new Set(info.san.map((s) => s.replace(/^(DNS|IP):/, '')))
   const sameSan = wanted.size === stored.size && [...wanted].every((h) => stored.has(normalizeIp(h, stored)))

@@ -3,14 +3,19 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  createSign,
+  createVerify,
   type KeyObject,
   sign,
   verify,
 } from 'node:crypto'
-import { lstat, readdir, readFile, writeFile } from 'node:fs/promises'
+import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { ProvisionError } from '../../errors.js'
+import { fsError } from '../fs/fs-error.js'
+import { streamFile } from '../fs/read-bounded.js'
+import { writeFileWhole } from '../fs/write-whole.js'
 import { FileMode, Layout } from '../layout.js'
 import { pythonJsonDumps } from './py-json.js'
 
@@ -51,6 +56,29 @@ export class ContentSigner {
     }
     if (typeof data !== 'string') this.byObject.set(data, signature)
     return signature
+  }
+
+  /** The signature of a file's content, read as a stream (a file this run did not write itself). */
+  async signFile(path: string): Promise<string> {
+    const signer = createSign('sha256')
+    streamSigned(path, (chunk) => signer.update(chunk))
+    return signer.sign({ key: this.key, ...PSS_SIGN }).toString('base64')
+  }
+}
+
+/** Streams a signed file: a regular file, not a link, of any size (memory stays at one chunk). */
+function streamSigned(path: string, onChunk: (chunk: Buffer) => void): void {
+  streamFile(path, { what: 'signed file', noFollow: true }, onChunk)
+}
+
+/** Verifies the signature of a file's content, hashing the file as a stream. */
+export function verifyFileContent(key: KeyObject, path: string, signatureB64: string): boolean {
+  const verifier = createVerify('sha256')
+  streamSigned(path, (chunk) => verifier.update(chunk))
+  try {
+    return verifier.verify({ key, ...PSS_VERIFY }, Buffer.from(signatureB64, 'base64'))
+  } catch {
+    return false
   }
 }
 
@@ -101,10 +129,8 @@ export async function signedEntries(dir: string): Promise<SignedEntry[]> {
   )
 }
 
-/** The bytes signed for an entry: a file's content, or a sub-folder's name in UTF-8. */
-export async function signedBytes(dir: string, entry: { name: string; isDir: boolean }): Promise<Uint8Array> {
-  return entry.isDir ? Buffer.from(entry.name, 'utf8') : readFile(join(dir, entry.name))
-}
+/** What is signed for a sub-folder: its name in UTF-8 (a file's content is streamed instead). */
+const folderBytes = (entry: { name: string }) => Buffer.from(entry.name, 'utf8')
 
 /** How the entries of a signed folder compare with its signature.json, entry by entry in name order. */
 export interface SignedFolderComparison {
@@ -125,7 +151,9 @@ export async function compareSignedFolder(
     present.map(async (e) => {
       const signature = doc[e.name]
       if (typeof signature !== 'string') return { name: e.name, status: 'unsigned' as const }
-      const good = verifyContent(key, await signedBytes(dir, e), signature)
+      const good = e.isDir
+        ? verifyContent(key, folderBytes(e), signature)
+        : verifyFileContent(key, join(dir, e.name), signature)
       return { name: e.name, status: good ? ('verified' as const) : ('mismatch' as const) }
     }),
   )
@@ -147,15 +175,21 @@ export async function signFolder(
 ): Promise<number> {
   const entries = await signedEntries(dir)
   const signatures = await Promise.all(
-    entries.map(async (e) => {
-      const content = e.isDir ? undefined : known(join(dir, e.name), e)
-      return signer.sign(content ?? (await signedBytes(dir, e)))
+    entries.map((e) => {
+      if (e.isDir) return signer.sign(folderBytes(e))
+      const content = known(join(dir, e.name), e)
+      return content === undefined ? signer.signFile(join(dir, e.name)) : signer.sign(content)
     }),
   )
   const doc: Record<string, string> = {}
   entries.forEach((e, i) => {
     doc[e.name] = signatures[i]!
   })
-  await writeFile(join(dir, Layout.signature), pythonJsonDumps(doc), { mode: FileMode.file })
+  const file = join(dir, Layout.signature)
+  try {
+    writeFileWhole(file, pythonJsonDumps(doc), FileMode.file)
+  } catch (error) {
+    throw fsError(error, file, 'write')
+  }
   return entries.length
 }

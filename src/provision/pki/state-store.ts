@@ -1,5 +1,7 @@
-import { ProvisionError } from '../../errors.js'
+import { X509Certificate } from 'node:crypto'
+import { ExitCode, ProvisionError } from '../../errors.js'
 import type { Credential } from '../context.js'
+import { keyMatchesCert } from './participant-certs.js'
 import { type PyJson, pythonJsonDumps } from './py-json.js'
 
 /** `state/cert.json` in NVFlare's shape: `{"root_cert", "root_pri_key", "<name>": {"cert", "pri_key"}}`. */
@@ -65,6 +67,62 @@ export function parseCertState(text: string, file: string): CertState {
     }
   }
   return state
+}
+
+function keyMatches(cred: Credential): boolean {
+  try {
+    return keyMatchesCert(cred.keyPem, cred.certPem)
+  } catch {
+    return false
+  }
+}
+
+function readCert(pem: string): X509Certificate | undefined {
+  try {
+    return new X509Certificate(pem)
+  } catch {
+    return undefined
+  }
+}
+
+/** What is wrong with one participant entry: its certificate, its issuer, or its key. */
+function entryProblem(name: string, cred: Credential, root: X509Certificate): string | undefined {
+  const cert = readCert(cred.certPem)
+  if (!cert) return `the certificate of "${name}" cannot be read`
+  if (!cert.checkIssued(root) || !cert.verify(root.publicKey))
+    return `the certificate of "${name}" is not issued by the root CA in the same file`
+  if (!keyMatches(cred)) return `the key of "${name}" does not match its certificate`
+  return undefined
+}
+
+/**
+ * Checks the state before anything is built from it: the root key matches the root certificate, the
+ * root is a self-signed CA certificate, and every participant's certificate is issued by that root and
+ * matches its key. State that fails would make kits that every runtime refuses.
+ */
+export function checkCertState(state: CertState, file: string): void {
+  const root = readCert(state.root.certPem)
+  const problems: string[] = []
+  if (!root) problems.push(`"${ROOT_CERT}" cannot be read as a certificate`)
+  else if (!root.ca || !root.checkIssued(root) || !root.verify(root.publicKey))
+    problems.push(`"${ROOT_CERT}" is not a self-signed CA certificate`)
+  else if (!keyMatches(state.root)) problems.push(`"${ROOT_KEY}" is not the key of "${ROOT_CERT}"`)
+  if (root && problems.length === 0) {
+    for (const [name, cred] of state.participants) {
+      const problem = entryProblem(name, cred, root)
+      if (problem) problems.push(problem)
+    }
+  }
+  if (problems.length === 0) return
+  throw new ProvisionError(
+    'cert-state-inconsistent',
+    `${file} does not hold a consistent root CA and its certificates; nothing was written`,
+    {
+      problems: problems.slice(0, 20),
+      hint: `${HINT}; to reissue one participant, remove its entry from the file`,
+      exitCode: ExitCode.badInput,
+    },
+  )
 }
 
 /** cert.json text, written like NVFlare's `json.dump` (so NVFlare can read our state and we can read its). */

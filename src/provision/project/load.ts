@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import type { z } from 'zod'
 import { ExitCode, ProvisionError } from '../../errors.js'
+import { readFileBounded } from '../fs/read-bounded.js'
 import { normalizeProject } from './normalize.js'
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js'
 import { checkRules, type Finding, type IndexedEntry } from './rules.js'
@@ -74,35 +74,21 @@ export interface Appended {
 }
 
 function loadAddition(file: string, type: 'client' | 'admin'): Appended {
-  const parsed = parseYaml(
-    readText(file, type === 'client' ? '--add-client file' : '--add-user file'),
-    basename(file),
-  )
+  const what = type === 'client' ? '--add-client file' : '--add-user file'
+  const parsed = parseYaml(readText(file, what, ADDITION_HINT), basename(file))
   if (parsed.problems.length > 0) throw invalid(basename(file), parsed.problems, parsed.source, [])
   const entry = { ...(parsed.data as Record<string, unknown>), type }
   return { file: basename(file), entry }
 }
 
-function readText(path: string, what: string): Uint8Array {
-  let size: number
-  try {
-    size = statSync(path).size
-  } catch (cause) {
-    throw new ProvisionError('file-not-found', `cannot read the ${what} ${path}`, {
-      cause,
-      hint: 'Check the path, or run `provision -g` to write a sample project.yml.',
-    })
-  }
-  if (size > MAX_FILE_BYTES) {
-    throw new ProvisionError(
-      'file-too-large',
-      `the ${what} ${path} is ${(size / 1048576).toFixed(1)} MiB; at most ${MAX_FILE_BYTES / 1048576} MiB is read`,
-      {
-        hint: 'A project file is a few KB of YAML; check that this is the right file.',
-      },
-    )
-  }
-  return readFileSync(path) // bytes: parseYaml decodes them (and refuses what is not UTF-8)
+const PROJECT_HINT =
+  'Pass a project file of a few KB of YAML, or run `provision -g` to write a sample project.yml.'
+const ADDITION_HINT = 'Pass a small YAML file with the name and org of the participant (and role for a user).'
+
+/** A project or participant file: a regular file of at most MAX_FILE_BYTES (never /dev/zero or a FIFO). */
+/** The bytes: parseYaml decodes them (and refuses what is not UTF-8). */
+function readText(path: string, what: string, hint = PROJECT_HINT): Uint8Array {
+  return readFileBounded(path, { what, maxBytes: MAX_FILE_BYTES, hint })
 }
 
 function validEntries(list: unknown): IndexedEntry[] {

@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
-import { ExitCode, ProvisionError } from '../../errors.js'
+import { ExitCode, isProvisionError, ProvisionError } from '../../errors.js'
+import { readTextBounded } from '../fs/read-bounded.js'
+import { pathExists } from '../fs/safe-path.js'
 import { Layout } from '../layout.js'
 import { DEFAULT_NVFLARE_VERSION, isNvflareVersion, type NvflareVersion } from './version.js'
 
@@ -26,22 +27,12 @@ function corrupt(file: string, detail: string): ProvisionError {
 }
 
 function readSmallFile(file: string): string | undefined {
-  let st: ReturnType<typeof lstatSync>
+  if (!pathExists(file)) return undefined // no target kept yet
   try {
-    st = lstatSync(file)
-  } catch {
-    return undefined // no target kept yet
-  }
-  if (!st.isFile()) throw corrupt(file, 'is not a regular file')
-  const fd = openSync(file, 'r')
-  try {
-    const size = fstatSync(fd).size
-    if (size > MAX_BYTES) throw corrupt(file, `is ${size} bytes; a target file has a few`)
-    const buf = Buffer.alloc(size)
-    const n = readSync(fd, buf, 0, size, 0)
-    return buf.subarray(0, n).toString('utf8')
-  } finally {
-    closeSync(fd)
+    return readTextBounded(file, { what: 'target file', maxBytes: MAX_BYTES, noFollow: true })
+  } catch (error) {
+    if (!isProvisionError(error)) throw error
+    throw corrupt(file, `is not a regular file of at most ${MAX_BYTES} bytes (${error.message})`)
   }
 }
 

@@ -15,7 +15,7 @@ import {
   profileCheck,
 } from './cert-checks.js'
 import { classCheck } from './class-check.js'
-import { type KitFiles, prop, readKitFiles, readText } from './kit-files.js'
+import { isRealDir, type KitFiles, listKitTree, prop, readKitFiles, readText } from './kit-files.js'
 import { secretsCheck } from './secret-checks.js'
 import { signatureChecks } from './signature-checks.js'
 import { type Check, fail, type KitReport, ok, type VerifyOptions } from './types.js'
@@ -53,6 +53,7 @@ function siblingServerCn(kitDir: string): string | undefined {
   const parent = dirname(kitDir)
   for (const name of readdirSync(parent)) {
     const startup = join(parent, name, Layout.startup)
+    if (!isRealDir(join(parent, name)) || !isRealDir(startup)) continue // never follow a link out
     const pem = existsSync(join(startup, Layout.fedServer))
       ? readText(join(startup, Layout.serverCert))
       : undefined
@@ -98,6 +99,21 @@ function certChecks(
   return checks
 }
 
+/** The report of a kit that holds a link or a special file: nothing else is read from it. */
+function refusedKit(dir: string, refused: string[], options: VerifyOptions): KitReport {
+  const check = fail('layout', `a kit holds only files and folders; refused: ${refused.join(', ')}`)
+  const { nvflareVersion } = options
+  return {
+    kit: basename(dir),
+    dir,
+    type: undefined,
+    nvflareVersion,
+    checks: [check],
+    rootFingerprint: undefined,
+    ok: false,
+  }
+}
+
 /**
  * Checks a startup kit the way NVFlare's runtime does, and more: layout, chain to the root, certificate
  * profile, identities, key/certificate match and mode, every signature, no stray secrets, expiry, and
@@ -110,6 +126,8 @@ export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Pr
       hint: 'pass the folder of a startup kit, e.g. prod_00/site-1',
     })
   }
+  const tree = listKitTree(dir) // nothing is read from a kit that holds a link (it may lead anywhere)
+  if (tree.refused.length > 0) return refusedKit(dir, tree.refused, options)
   const files = readKitFiles(dir)
   const layout = layoutCheck(files)
   const checks: Check[] = [layout.check]
@@ -127,7 +145,7 @@ export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Pr
       checks.push(fail('certificates', `a certificate or key cannot be read: ${(error as Error).message}`))
     }
   }
-  if (files.type === 'server' || files.type === 'admin') checks.push(secretsCheck(dir, files.keyFile))
+  if (files.type) checks.push(secretsCheck(dir, files.type, files.keyFile, tree.files))
   const nvflareVersion = options.nvflareVersion ?? detectKitTarget(dir)
   if (files.type) checks.push(classCheck(dir, nvflareVersion))
   return {

@@ -1,8 +1,9 @@
 import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import forge from 'node-forge'
 import { ProvisionError } from '../../errors.js'
+import { ReadLimit, readTextBounded } from '../../provision/fs/read-bounded.js'
 import { resolveInside } from '../../provision/fs/safe-path.js'
 import { Layout } from '../../provision/layout.js'
 
@@ -29,6 +30,9 @@ function str(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.length > 0 ? value : fallback
 }
 
+const readKitText = (path: string) =>
+  readTextBounded(path, { what: 'admin kit file', maxBytes: ReadLimit.kitFile, noFollow: true })
+
 /**
  * Reads an admin startup kit: `startup/fed_admin.json`, its certificate (CN must equal `username`, issued
  * by the kit's root CA) and `rootCA.pem`. Throws ProvisionError naming what is wrong.
@@ -44,9 +48,10 @@ export function readAdminKit(location: string, username: string): AdminKit {
       'point startupKitLocation at the admin’s folder inside prod_NN, e.g. <workspace>/<project>/prod_00/admin@nvidia.com',
     )
   }
+  const text = readKitText(fedAdmin)
   let doc: FedAdminJson
   try {
-    doc = JSON.parse(readFileSync(fedAdmin, 'utf8')) as FedAdminJson
+    doc = JSON.parse(text) as FedAdminJson
   } catch (error) {
     throw new ProvisionError('admin-kit-invalid', `${fedAdmin} is not valid JSON`, { cause: error })
   }
@@ -58,8 +63,8 @@ export function readAdminKit(location: string, username: string): AdminKit {
       'pass the username the kit was provisioned for, or the kit of that user',
     )
   }
-  const rootPem = readFileSync(resolveInside(startup, str(admin.ca_cert, Layout.rootCert)), 'utf8')
-  const certPem = readFileSync(resolveInside(startup, str(admin.client_cert, Layout.clientCert)), 'utf8')
+  const rootPem = readKitText(resolveInside(startup, str(admin.ca_cert, Layout.rootCert)))
+  const certPem = readKitText(resolveInside(startup, str(admin.client_cert, Layout.clientCert)))
   const root = forge.pki.certificateFromPem(rootPem)
   checkAdminCert(certPem, root, username, startup)
   return {

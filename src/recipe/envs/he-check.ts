@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { inspectTenseal } from '../../he-builder/inspect.js'
 import { decodeTensealContext } from '../../he-builder/tenseal-codec.js'
+import { ReadLimit, readFileBounded } from '../../provision/fs/read-bounded.js'
 import { Layout } from '../../provision/layout.js'
 import type { FoundKit } from './kit-scan.js'
 
@@ -25,7 +26,9 @@ export async function checkKitHe(kit: FoundKit): Promise<{ he: KitHe | undefined
   if (!existsSync(path)) {
     return { he: undefined, problems: [`${kit.name}: no ${file}; provision the kits with the HE builder`] }
   }
-  const bytes = new Uint8Array(readFileSync(path))
+  const bytes = new Uint8Array(
+    readFileBounded(path, { what: 'HE context', maxBytes: ReadLimit.heFile, noFollow: true }),
+  )
   let info: Awaited<ReturnType<typeof inspectTenseal>>
   try {
     info = await inspectTenseal(bytes)

@@ -1,6 +1,7 @@
 import { type KeyObject, X509Certificate } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { ReadLimit, readFileBounded } from '../../provision/fs/read-bounded.js'
 import { Layout } from '../../provision/layout.js'
 import { compareSignedFolder } from '../../provision/pki/signing.js'
 import type { KitCheck } from '../spec.js'
@@ -22,6 +23,9 @@ const CONFIG_BY_TYPE: [string, KitType][] = [
   [Layout.fedRelay, 'relay'],
 ]
 
+const readKitFile = (path: string) =>
+  readFileBounded(path, { what: 'kit file', maxBytes: ReadLimit.kitFile, noFollow: true })
+
 /** Every kit in the folder that holds the admin kit (a prod_NN), by its startup/fed_*.json. */
 export function findKits(admin: AdminKit): FoundKit[] {
   const parent = dirname(admin.dir)
@@ -40,7 +44,7 @@ export function rootProblems(kit: FoundKit, admin: AdminKit): string[] {
   const path = join(kit.dir, Layout.startup, Layout.rootCert)
   if (!existsSync(path)) return [`${kit.name}: no ${Layout.startup}/${Layout.rootCert}`]
   try {
-    if (new X509Certificate(readFileSync(path)).fingerprint256 === admin.rootFingerprint) return []
+    if (new X509Certificate(readKitFile(path)).fingerprint256 === admin.rootFingerprint) return []
   } catch {
     return [`${kit.name}: ${Layout.startup}/${Layout.rootCert} is not a PEM certificate`]
   }
@@ -60,7 +64,7 @@ export async function verifySignedFolder(
   if (!existsSync(path)) return { verified: 0, problems: [`${label}: not signed (no ${Layout.signature})`] }
   let doc: Record<string, unknown>
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+    doc = JSON.parse(readKitFile(path).toString('utf8')) as Record<string, unknown>
   } catch {
     return { verified: 0, problems: [`${label}: ${Layout.signature} is not valid JSON`] }
   }

@@ -102,14 +102,16 @@ describe('verifyKit', () => {
       join(kits.kit('server1'), 'local/client_context.tenseal'),
     )
     const server = await verifyKit(kits.kit('server1'), { now: NOW })
-    expect(failures(server).join('\n')).toMatch(/secrets: .*local\/client_context\.tenseal \(HE secret key\)/)
+    expect(failures(server).join('\n')).toMatch(
+      /secrets: .*local\/client_context\.tenseal \(named like an HE secret key file\)/,
+    )
     mkdirSync(join(kits.kit('admin@nvidia.com'), 'transfer'))
     copyFileSync(
       join(kits.kit('site-1'), 'startup/client.key'),
       join(kits.kit('admin@nvidia.com'), 'transfer/k.pem'),
     )
     const admin = await verifyKit(kits.kit('admin@nvidia.com'), { now: NOW })
-    expect(failures(admin).join('\n')).toMatch(/secrets: .*transfer\/k\.pem \(private key\)/)
+    expect(failures(admin).join('\n')).toMatch(/secrets: .*transfer\/k\.pem \(PEM private key\)/)
   })
 
   it('fails a readable key, a key of another participant and a wrong identity', async () => {
