@@ -32,7 +32,10 @@ export const ReadLimit = {
 /** Read size of `streamFile`: the memory a stream of any length takes. */
 const CHUNK_BYTES = MiB
 
-const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
+/** A size for messages: `17.0 MiB`, or `64 bytes` below one MiB. */
+const sizeText = (bytes: number) => (bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${bytes} bytes`)
+/** A cap for messages: `10 MiB`, `4096 bytes`. */
+const capText = (bytes: number) => (bytes % MiB === 0 ? `${bytes / MiB} MiB` : sizeText(bytes))
 
 function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a folder'
@@ -82,10 +85,10 @@ function openRegular(path: string, opts: ReadOptions): { fd: number; size: numbe
 }
 
 function tooLarge(path: string, opts: ReadOptions, size: number | undefined): ProvisionError {
-  const max = `at most ${opts.maxBytes / MiB} MiB is read`
+  const max = `at most ${capText(opts.maxBytes)} is read`
   return new ProvisionError(
     'file-too-large',
-    `the ${opts.what} ${path} is ${size === undefined ? `larger than ${mib(opts.maxBytes)}` : mib(size)}; ${max}`,
+    `the ${opts.what} ${path} is ${size === undefined ? `larger than ${capText(opts.maxBytes)}` : sizeText(size)}; ${max}`,
     { hint: opts.hint ?? 'Check that this is the right file.', exitCode: ExitCode.badInput },
   )
 }
