@@ -1,15 +1,19 @@
 import {
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { smallProjectYaml } from '../helpers/projects.js'
 import { type BinResult, ensureBuilt, runBin, STACK_LINE, snapshot, useTempDir } from './helpers.js'
 
@@ -60,13 +64,18 @@ describe('-g and a symbolic link', () => {
 
 describe('symbolic links in the workspace are refused', () => {
   const temp = useTempDir('fedforge-links-')
-  beforeAll(ensureBuilt, 300_000)
+  const base = mkdtempSync(join(tmpdir(), 'fedforge-links-base-'))
+  afterAll(() => rmSync(base, { recursive: true, force: true }))
+  beforeAll(async () => {
+    await ensureBuilt()
+    writeFileSync(join(base, 'project.yml'), smallProjectYaml('demo'))
+    expect((await runBin(['-p', 'project.yml', '-w', 'ws'], base)).code).toBe(0)
+  }, 300_000)
 
-  /** A provisioned workspace in `dir/ws`, and an empty folder `dir/outside` a link can point at. */
+  /** A copy of a provisioned workspace in `dir/ws`, and an empty folder `dir/outside` for links. */
   async function provisioned(): Promise<{ dir: string; project: string; outside: string }> {
     const dir = temp()
-    writeFileSync(join(dir, 'project.yml'), smallProjectYaml('demo'))
-    expect((await runBin(['-p', 'project.yml', '-w', 'ws'], dir)).code).toBe(0)
+    cpSync(base, dir, { recursive: true })
     mkdirSync(join(dir, 'outside'))
     return { dir, project: join(dir, 'ws', 'demo'), outside: join(dir, 'outside') }
   }
