@@ -75,6 +75,26 @@ describe('special files are refused, through the built bin', () => {
     expectRefused(await runBin(['inspect', file], dir, LIMIT_MS), kind)
   })
 
+  it.each([
+    ['approve', 'the request file', ['approve', 'fifo', '-p', 'project.yml', '-w', 'ws', '--yes']],
+    [
+      'package',
+      'the approval file',
+      [
+        'package',
+        'fifo',
+        '--request-dir',
+        '.',
+        '--root-fingerprint',
+        `SHA256:${Array(32).fill('AB').join(':')}`,
+      ],
+    ],
+  ])('%s FIFO: the distributed flow reads through the same bounded reader', async (_c, what, args) => {
+    const r = await runBin(args, dir, LIMIT_MS)
+    expectRefused(r, new RegExp(`${what} (.*/)?fifo `))
+    expectRefused(r, fifo)
+  })
+
   it('the kit files verify reads: a FIFO in place of fed_client.json fails the check, never hangs', async () => {
     const copy = join(dir, 'fifo-kit')
     execFileSync('cp', ['-r', kit, copy])

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { ExitCode, ProvisionError } from '../../errors.js'
+import { ReadLimit } from '../fs/read-bounded.js'
 import { Layout } from '../layout.js'
 import { parseCertInfo } from '../pki/cert-info.js'
-import { type CertState, parseCertState } from '../pki/state-store.js'
+import { type CertState, checkCertState, parseCertState } from '../pki/state-store.js'
 import { loadProject } from '../project/load.js'
 import { MAX_FILE_BYTES } from '../project/parse-yaml.js'
 import type { Participant, Project } from '../project/types.js'
@@ -57,7 +58,8 @@ export function readState(projectDir: string, project: Project): { file: string;
       },
     )
   }
-  const state = parseCertState(readBounded(file, MAX_FILE_BYTES, 'state file').toString('utf8'), file)
+  const state = parseCertState(readBounded(file, ReadLimit.certState, 'state file').toString('utf8'), file)
+  checkCertState(state, file) // the root pair and every leaf, before an approval is signed with it
   const cn = parseCertInfo(state.root.certPem).cn
   if (cn !== project.name) {
     throw new ProvisionError(

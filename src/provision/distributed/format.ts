@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto'
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { ExitCode, ProvisionError } from '../../errors.js'
+import { readFileBounded } from '../fs/read-bounded.js'
 
 /** Shared pieces of the distributed flow's files: bounded reads, field checks, hashes, fingerprints. */
 
@@ -32,31 +32,7 @@ export function badFile(where: string, detail: string, hint?: string, cause?: un
 
 /** Reads a regular file of at most `max` bytes (never a FIFO or a device, never more than `max`). */
 export function readBounded(path: string, max: number, what: string): Buffer {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch (cause) {
-    throw new ProvisionError('file-not-found', `cannot read the ${what} ${path}`, {
-      cause,
-      hint: 'check the path',
-      exitCode: ExitCode.badInput,
-    })
-  }
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) throw badFile(path, `the ${what} is not a regular file`)
-    if (st.size > max) throw badFile(path, `the ${what} is ${st.size} bytes; at most ${max} are read`)
-    const buf = Buffer.alloc(st.size)
-    let got = 0
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got)
-      if (n === 0) break
-      got += n
-    }
-    return buf.subarray(0, got)
-  } finally {
-    closeSync(fd)
-  }
+  return readFileBounded(path, { what, maxBytes: max })
 }
 
 /** The JSON object a file holds, or a clear error (not UTF-8, not JSON, not an object, wrong format). */

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fsyncSync, linkSync, openSync, rmSync, writeSync } from 'node:fs'
+import { linkSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { fsyncDir } from '../fs/atomic.js'
+import { fsError } from '../fs/fs-error.js'
+import { writeFileWhole } from '../fs/write-whole.js'
 
 /**
  * Writes a file that must not exist yet, whole or not at all: the data goes to a temp file in the same
@@ -10,13 +12,11 @@ import { fsyncDir } from '../fs/atomic.js'
  */
 export function writeNewFile(path: string, data: string | Uint8Array, mode: number): void {
   const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
-  const fd = openSync(tmp, 'wx', mode)
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
-    fchmodSync(fd, mode)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
+    writeFileWhole(tmp, data, mode, { exclusive: true, fsync: true }) // all of it, or an error
+  } catch (error) {
+    rmSync(tmp, { force: true })
+    throw fsError(error, path, 'write')
   }
   try {
     linkSync(tmp, path)

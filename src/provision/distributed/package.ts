@@ -1,20 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import {
-  closeSync,
-  existsSync,
-  fchmodSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { kitFolderMode, kitFolders } from '../builders/workspace.js'
 import { fsyncDir } from '../fs/atomic.js'
+import { fsError } from '../fs/fs-error.js'
 import { resolveInside } from '../fs/safe-path.js'
+import { writeFileWhole } from '../fs/write-whole.js'
 import { FileMode } from '../layout.js'
 import type { NvflareVersion } from '../targets/version.js'
 import type { KitReport } from '../verify/types.js'
@@ -64,12 +56,10 @@ function kitTarget(output: string | undefined, name: string): string {
 }
 
 function writeExact(path: string, data: Uint8Array, mode: number): void {
-  const fd = openSync(path, 'wx', mode)
   try {
-    writeFileSync(fd, data)
-    fchmodSync(fd, mode)
-  } finally {
-    closeSync(fd)
+    writeFileWhole(path, data, mode, { exclusive: true })
+  } catch (error) {
+    throw fsError(error, path, 'write')
   }
 }
 
