@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { smallProjectYaml } from '../helpers/projects.js'
+import { CLIENT_PY } from '../recipe/helpers.js'
 import {
   type BinResult,
   ensureBuilt,
@@ -119,6 +120,19 @@ describe.skipIf(TMPFS_SKIP_REASON !== undefined)('a full disk (tmpfs)', () => {
     expectRefused(r, 3, /cannot write .*\.zip: the disk is full \(ENOSPC\)/)
     expect(listFiles(fs)).toEqual([filler])
   }, 120_000)
+
+  it('job export onto a full disk: exit 3 with a message, no job folder, no temp folder left', async () => {
+    const dir = temp()
+    const builders = ['workspace', 'static', 'cert', 'nvflare.lighter.impl.he.HEBuilder', 'signature']
+    writeFileSync(join(dir, 'project.yml'), smallProjectYaml('demo', { clients: 2, builders }))
+    expect((await runBin(['-p', 'project.yml', '-w', 'ws'], dir)).code).toBe(0)
+    const out = mount(join(dir, 'out'), 64 * 1024)
+    fillTo(out, 2 * PAGE)
+    const kits = join(dir, 'ws', 'demo', 'prod_00')
+    const r = await runBin(['job', 'fedavg-he', '--kits', kits, '--train-script', CLIENT_PY, '-o', out], dir)
+    expectRefused(r, 3, /cannot write the job folder .*fedavg_he: .*disk/)
+    expect(readdirSync(out)).toEqual(['filler'])
+  })
 })
 
 describe.skipIf(TMPFS_SKIP_REASON !== undefined)('a read-only workspace (tmpfs, ro)', () => {

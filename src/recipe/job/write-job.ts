@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ProvisionError } from '../../errors.js'
+import { fsError } from '../../provision/fs/fs-error.js'
 import { resolveInside } from '../../provision/fs/safe-path.js'
+import { writeFileWhole } from '../../provision/fs/write-whole.js'
+import { FileMode } from '../../provision/layout.js'
 import { BUNDLE_LIMITS } from '../bundle.js'
 import { copyRegularFile } from './copy-file.js'
 import { clientConfigJson, formatJson, type JobDefinition, metaJson, serverConfigJson } from './job-config.js'
@@ -41,6 +44,8 @@ export function writeJob(root: string, job: JobDefinition): WrittenJob {
     rmSync(jobDir, { recursive: true, force: true })
     renameSync(tmp, jobDir)
     return { jobDir, files: files.sort() }
+  } catch (error) {
+    throw fsError(error, jobDir, 'write the job folder') // a full disk or a read-only folder: the user's to fix
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
@@ -56,7 +61,7 @@ function writeJobFiles(dir: string, job: JobDefinition): string[] {
   for (const [rel, text] of entries) {
     const target = join(dir, rel)
     mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(target, text)
+    writeFileWhole(target, text, FileMode.file)
   }
   const customDir = join(dir, JobLayout.app, JobLayout.custom)
   let budget: number = BUNDLE_LIMITS.bytes
