@@ -4,7 +4,7 @@ import type { Component, JsonValue } from './job/component.js'
 import { makeComponent } from './job/component.js'
 import type { ClientAppConfig, FilterChain, JobDefinition, ServerAppConfig } from './job/job-config.js'
 import { shlexSplit } from './job/shlex.js'
-import type { ResolvedOptions } from './resolve.js'
+import type { FedAvgRecipeWithHEResolved } from './resolve.js'
 
 /** The id NVFlare's HE recipe gives the serialize filter the persistor refers to. */
 const SERIALIZE_FILTER_ID = 'model_serialize_filter'
@@ -15,7 +15,7 @@ const SERIALIZE_FILTER_ID = 'model_serialize_filter'
  * filter, the HE shareable generator and aggregator, ScatterAndGather, and on clients the Client API
  * executor with HE decrypt/encrypt filters.
  */
-export function buildFedAvgHeJob(o: ResolvedOptions): JobDefinition {
+export function buildFedAvgHeJob(o: FedAvgRecipeWithHEResolved): JobDefinition {
   return {
     name: o.name,
     nvflareVersion: o.nvflareVersion,
@@ -28,7 +28,7 @@ export function buildFedAvgHeJob(o: ResolvedOptions): JobDefinition {
 
 const widget = (w: JobWidget) => makeComponent(w.cls, w.values, w.id)
 
-function serverApp(o: ResolvedOptions): ServerAppConfig {
+function serverApp(o: FedAvgRecipeWithHEResolved): ServerAppConfig {
   const hasModel = o.model !== undefined || o.initialCkpt !== undefined
   const components: Component[] = JOB_TARGETS[o.nvflareVersion].serverWidgets.map(widget)
   if (hasModel) {
@@ -60,13 +60,13 @@ function serverApp(o: ResolvedOptions): ServerAppConfig {
   return { workflows: [controller], components, taskDataFilters: [], taskResultFilters: [] }
 }
 
-function aggregator(o: ResolvedOptions): Component {
+function aggregator(o: FedAvgRecipeWithHEResolved): Component {
   if (o.aggregator) return { id: 'aggregator', path: o.aggregator.path, args: { ...o.aggregator.args } }
   const args = { expected_data_kind: o.aggregatorDataKind, weigh_by_local_iter: false }
   return makeComponent(C.HEInTimeAccumulateWeightedAggregator, args, 'aggregator')
 }
 
-function clientApp(o: ResolvedOptions): ClientAppConfig {
+function clientApp(o: FedAvgRecipeWithHEResolved): ClientAppConfig {
   const decrypt: FilterChain = {
     tasks: ['train', 'validate'],
     filters: [makeComponent(C.HEModelDecryptor, { data_kinds: C.HE_DATA_KINDS })],
@@ -83,7 +83,7 @@ function clientApp(o: ResolvedOptions): ClientAppConfig {
   }
 }
 
-function encryptor(o: ResolvedOptions, weighByLocalIter: boolean): Component {
+function encryptor(o: FedAvgRecipeWithHEResolved, weighByLocalIter: boolean): Component {
   return makeComponent(C.HEModelEncryptor, {
     encrypt_layers: o.encryptLayers,
     aggregation_weights: {},
@@ -96,7 +96,7 @@ function encryptor(o: ResolvedOptions, weighByLocalIter: boolean): Component {
  * What ScriptRunner(framework=PYTORCH) adds to a client for the target version: the in-process executor,
  * or the external-process one with the components its form needs (JOB_TARGETS).
  */
-function scriptRunner(o: ResolvedOptions): { executor: Component; components: Component[] } {
+function scriptRunner(o: FedAvgRecipeWithHEResolved): { executor: Component; components: Component[] } {
   const target = JOB_TARGETS[o.nvflareVersion]
   const common = {
     params_exchange_format: 'pytorch',

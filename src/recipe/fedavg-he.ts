@@ -3,7 +3,7 @@ import { buildFedAvgHeJob } from './fedavg-he-job.js'
 import type { JobDefinition } from './job/job-config.js'
 import { writeJob } from './job/write-job.js'
 import type { FedAvgRecipeWithHEOptions } from './options.js'
-import { type ResolvedOptions, resolveOptions } from './resolve.js'
+import { type FedAvgRecipeWithHEResolved, resolveOptions } from './resolve.js'
 import type { ExecEnv, ExecResult, ExportResult, Recipe } from './spec.js'
 
 export const HE_SIM_ENV_NOT_SUPPORTED =
@@ -16,7 +16,7 @@ export const HE_SIM_ENV_NOT_SUPPORTED =
  * folder; `execute` hands it to PocEnv or ProdEnv (SimEnv is refused, as in NVFlare).
  */
 export class FedAvgRecipeWithHE implements Recipe {
-  readonly options: ResolvedOptions
+  readonly options: FedAvgRecipeWithHEResolved
   readonly job: JobDefinition
 
   constructor(options: FedAvgRecipeWithHEOptions) {

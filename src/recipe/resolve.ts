@@ -5,43 +5,30 @@ import { classStatus } from '../provision/targets/classes.js'
 import { HE_AGGREGATOR_PATHS } from '../provision/targets/job-classes.js'
 import type { NvflareVersion } from '../provision/targets/version.js'
 import { addCustomEntries, addModelModule, addToBundle, emptyBundle } from './bundle.js'
+import { describeIssues } from './issues.js'
 import type { JsonValue } from './job/component.js'
 import type { CustomFile } from './job/job-config.js'
 import { shlexSplit } from './job/shlex.js'
-import {
-  type DataKind,
-  describeIssues,
-  type ExchangeFormat,
-  type FedAvgRecipeWithHEOptions,
-  optionsSchema,
-  type ParsedOptions,
-  type TransferType,
-} from './options.js'
+import { type FedAvgRecipeWithHEOptions, fedAvgHeOptionsSchema, type ParsedOptions } from './options.js'
 
-/** The options after validation: defaults applied, paths checked. */
-export interface ResolvedOptions {
-  name: string
+/** The options the schema keeps as they are; resolving turns the others into what the job is built from. */
+type ResolvedKeys = 'model' | 'initialCkpt' | 'trainScript' | 'aggregator' | 'custom' | 'cwd'
+
+/**
+ * The options after validation (the type of `FedAvgRecipeWithHE.options`): defaults applied, enum values
+ * canonical, class paths in one spelling, paths checked and the files of app/custom/ collected.
+ */
+export type FedAvgRecipeWithHEResolved = Omit<ParsedOptions, ResolvedKeys> & {
   model: { path: string; args: Record<string, JsonValue> } | undefined
   /** What the persistor gets as `source_ckpt_file_full_name` (a bundled basename or an absolute path). */
   initialCkpt: { value: string; bundle: CustomFile | undefined } | undefined
-  minClients: number
-  numRounds: number
   trainScript: CustomFile
-  trainArgs: string
   aggregator: { path: string; args: Record<string, JsonValue> } | undefined
-  aggregatorDataKind: DataKind
-  launchExternalProcess: boolean
-  command: string
-  serverExpectedFormat: ExchangeFormat
-  paramsTransferType: TransferType
-  encryptLayers: string[] | string | undefined
-  serverMemoryGcRounds: number
-  clientMemoryGcRounds: number
-  cudaEmptyCache: boolean
-  nvflareVersion: NvflareVersion
   /** Everything app/custom/ gets: the training script, a relative checkpoint, the model's module, `custom`. */
   customFiles: CustomFile[]
 }
+/** The name issue 15 gives FedAvgRecipeWithHEResolved. */
+export type ResolvedOptions = FedAvgRecipeWithHEResolved
 
 const invalid = (problems: string[]) =>
   new ProvisionError('recipe-invalid', `FedAvgRecipeWithHE: ${problems.length} invalid option(s)`, {
@@ -50,8 +37,8 @@ const invalid = (problems: string[]) =>
   })
 
 /** Validates the options (schema, then rules that look at the file system). Throws ProvisionError. */
-export function resolveOptions(input: FedAvgRecipeWithHEOptions): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(input)
+export function resolveOptions(input: FedAvgRecipeWithHEOptions): FedAvgRecipeWithHEResolved {
+  const parsed = fedAvgHeOptionsSchema.safeParse(input)
   if (!parsed.success) throw invalid(describeIssues(parsed.error))
   const o = parsed.data
   const cwd = resolve(o.cwd ?? process.cwd())
@@ -62,13 +49,14 @@ export function resolveOptions(input: FedAvgRecipeWithHEOptions): ResolvedOption
   checkRegex(o.encryptLayers, problems)
   if (o.launchExternalProcess) checkCommandLine(o, problems)
   const model = o.model && {
-    path: (o.model.classPath ?? o.model.class_path) as string,
+    path: 'classPath' in o.model ? o.model.classPath : o.model.class_path,
     args: o.model.args ?? {},
   }
   checkClassPaths(o.nvflareVersion, { model: model?.path, aggregator: aggregator?.path }, problems)
   const customFiles = bundleFiles(o, cwd, { trainScript, initialCkpt, model }, problems)
   if (problems.length > 0 || trainScript === undefined) throw invalid(problems)
-  return { ...pick(o), model, initialCkpt, trainScript, aggregator, customFiles }
+  const { custom: _custom, cwd: _cwd, ...kept } = o
+  return { ...kept, model, initialCkpt, trainScript, aggregator, customFiles }
 }
 
 /**
@@ -78,7 +66,7 @@ export function resolveOptions(input: FedAvgRecipeWithHEOptions): ResolvedOption
 function bundleFiles(
   o: ParsedOptions,
   cwd: string,
-  r: Pick<ResolvedOptions, 'initialCkpt' | 'model'> & { trainScript: CustomFile | undefined },
+  r: Pick<FedAvgRecipeWithHEResolved, 'initialCkpt' | 'model'> & { trainScript: CustomFile | undefined },
   problems: string[],
 ): CustomFile[] {
   const bundle = emptyBundle(problems)
@@ -100,28 +88,6 @@ function checkClassPaths(
     if (path?.startsWith('nvflare.') && classStatus(version, path) === 'missing') {
       problems.push(`${key}: ${path} does not exist in NVFlare ${version}`)
     }
-  }
-}
-
-function pick(o: ParsedOptions) {
-  const { name, minClients, numRounds, trainArgs, aggregatorDataKind, launchExternalProcess, command } = o
-  const { serverExpectedFormat, paramsTransferType, encryptLayers } = o
-  const { serverMemoryGcRounds, clientMemoryGcRounds, cudaEmptyCache, nvflareVersion } = o
-  return {
-    nvflareVersion,
-    name,
-    minClients,
-    numRounds,
-    trainArgs,
-    aggregatorDataKind,
-    launchExternalProcess,
-    command,
-    serverExpectedFormat,
-    paramsTransferType,
-    encryptLayers,
-    serverMemoryGcRounds,
-    clientMemoryGcRounds,
-    cudaEmptyCache,
   }
 }
 
@@ -149,7 +115,11 @@ function resolveTrainScript(script: string, cwd: string, problems: string[]): Cu
   return { source, target: rel.split(sep).join('/') }
 }
 
-function resolveCkpt(o: ParsedOptions, cwd: string, problems: string[]): ResolvedOptions['initialCkpt'] {
+function resolveCkpt(
+  o: ParsedOptions,
+  cwd: string,
+  problems: string[],
+): FedAvgRecipeWithHEResolved['initialCkpt'] {
   if (o.initialCkpt === undefined) return undefined
   if (o.model === undefined) {
     problems.push(
@@ -169,16 +139,17 @@ function resolveCkpt(o: ParsedOptions, cwd: string, problems: string[]): Resolve
   return { value: target, bundle: { source, target } }
 }
 
-function resolveAggregator(o: ParsedOptions, problems: string[]): ResolvedOptions['aggregator'] {
+function resolveAggregator(o: ParsedOptions, problems: string[]): FedAvgRecipeWithHEResolved['aggregator'] {
   if (o.aggregator === undefined) return undefined
-  const path = (o.aggregator.path ?? o.aggregator.classPath ?? o.aggregator.class_path) as string
-  if (!HE_AGGREGATOR_PATHS.includes(path) && o.aggregator.heCompatible !== true) {
+  const a = o.aggregator
+  const path = 'path' in a ? a.path : 'classPath' in a ? a.classPath : a.class_path
+  if (!HE_AGGREGATOR_PATHS.includes(path) && a.heCompatible !== true) {
     problems.push(
       `aggregator: ${path} is not an HE aggregator; use ${HE_AGGREGATOR_PATHS.join(' or ')}, or a subclass ` +
         'of it marked heCompatible: true (a plain aggregator cannot add ciphertexts)',
     )
   }
-  return { path, args: o.aggregator.args ?? {} }
+  return { path, args: a.args ?? {} }
 }
 
 function checkRegex(layers: string[] | string | undefined, problems: string[]): void {
