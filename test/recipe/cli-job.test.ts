@@ -86,25 +86,24 @@ describe('provision job fedavg-he', () => {
     }
   })
 
-  it('passes validation errors through as ProvisionError', async () => {
-    const error = await run([
-      '--kits',
-      prodDir,
-      '--train-script',
-      CLIENT_PY,
-      '--num-rounds',
-      '0',
-      '-o',
-      temp.make(),
-    ]).catch((e: unknown) => e)
-    expect(isProvisionError(error) && error.problems).toEqual([expect.stringMatching(/^numRounds:/)])
+  it('names the flag in the recipe’s own complaints (exit 2)', async () => {
+    const cwd = temp.make()
+    const error = await run(['--kits', prodDir, '--train-script', join(cwd, 'nope.py'), '-o', cwd]).catch(
+      (e: unknown) => e,
+    )
+    expect(isProvisionError(error) && error.exitCode).toBe(2)
+    expect(isProvisionError(error) && error.problems).toEqual([
+      `--train-script: ${join(cwd, 'nope.py')} is not a file (looked for ${join(cwd, 'nope.py')})`,
+    ])
   })
 
   it('refuses --encrypt-layers together with --encrypt-regex, and unreadable --model-args', async () => {
     const base = ['--kits', prodDir, '--train-script', CLIENT_PY, '-o', temp.make()]
-    await expect(run([...base, '--encrypt-layers', 'a', '--encrypt-regex', 'b'])).rejects.toThrow(/not both/)
+    await expect(run([...base, '--encrypt-layers', 'a', '--encrypt-regex', 'b'])).rejects.toThrow(
+      'give --encrypt-layers or --encrypt-regex, not both',
+    )
     await expect(run([...base, '--model', 'm.N', '--model-args', '{bad'])).rejects.toThrow(
-      /--model-args is not JSON/,
+      /^--model-args: must be a JSON object; this is not JSON \(.+\) \(got "\{bad"\)$/,
     )
   })
 
@@ -174,7 +173,7 @@ describe('provision job fedavg-he: the NVFlare target', () => {
       '2.6',
     ]).catch((e: unknown) => e)
     expect(isProvisionError(error) && error.exitCode).toBe(2)
-    expect((error as Error).message).toMatch(/--nvflare-version: "2.6" is not a supported NVFlare version/)
+    expect((error as Error).message).toBe('--nvflare-version: must be one of 2.7, 2.8, 2.9 (got "2.6")')
   })
 
   it('refuses kits written for different versions (exit 2), naming them', async () => {

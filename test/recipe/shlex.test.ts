@@ -112,7 +112,7 @@ describe('provision job --launch-external-process, through the built bin', () =>
     const out = shared.make()
     const r = job(out, '--path C:\\')
     expect(r.code, r.stderr).toBe(2)
-    expect(r.stderr).toMatch(/trainArgs: a backslash at the end escapes nothing/)
+    expect(r.stderr).toMatch(/--train-args: a backslash at the end escapes nothing/)
     expect(r.stderr).not.toMatch(/internal error/)
   })
 })

@@ -1,94 +1,42 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { ProvisionError } from '../../errors.js'
+import { isProvisionError, ProvisionError } from '../../errors.js'
 import { Layout } from '../../provision/layout.js'
-import { parseNvflareVersion } from '../../provision/targets/version.js'
+import type { NvflareVersion } from '../../provision/targets/version.js'
 import type { KitsInspection } from '../../recipe/envs/inspect-kits.js'
 import type { JobTargetChoice } from '../../recipe/envs/kit-target.js'
+import { FEDAVG_HE_FLAGS } from '../../recipe/fedavg-he-flags.js'
 import type { FedAvgRecipeWithHEOptions } from '../../recipe/options.js'
+import { flagError, namedByFlags } from '../../recipe/read-flags.js'
 import type { ExecResult, ExportResult } from '../../recipe/spec.js'
+import { addFlags, flagsGiven } from '../flag-options.js'
 import { action, out } from '../run.js'
+import { JOB_ENV_FLAGS, type JobEnvValues } from './job-flags.js'
 
-interface JobFlags {
-  kits: string
-  username?: string
-  trainScript: string
-  name?: string
-  minClients?: number
-  numRounds?: number
-  trainArgs?: string
-  model?: string
-  modelArgs?: string
-  initialCkpt?: string
-  aggregatorDataKind?: string
-  launchExternalProcess?: boolean
-  command?: string
-  serverExpectedFormat?: string
-  paramsTransferType?: string
-  encryptLayers?: string
-  encryptRegex?: string
-  serverMemoryGcRounds?: number
-  clientMemoryGcRounds?: number
-  cudaEmptyCache?: boolean
-  nvflareVersion?: string
-  custom?: string[]
-  output?: string
-  json?: boolean
-}
-
-const num = (value: string) => Number(value)
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value]
-
-/** `provision job fedavg-he --kits <prod_NN> --train-script client.py [...]` */
+/**
+ * `provision job fedavg-he --kits <prod_NN> --train-script client.py [...]`. The recipe's flags come from
+ * its schema (FEDAVG_HE_FLAGS); the flags for where and how the job goes from JOB_ENV_FLAGS.
+ */
 export function registerJob(program: Command): void {
   const job = program.command('job').description('Assemble NVFlare jobs that run on provisioned kits')
-  job
+  const fedavgHe = job
     .command('fedavg-he')
     .description(
       'FedAvg with homomorphic encryption (NVFlare’s FedAvgRecipeWithHE): check the kits, then write the job into the admin kit’s transfer/ (or -o DIR)',
     )
-    .requiredOption('--kits <dir>', 'the prod_NN folder of an HE provisioning run (or the admin kit in it)')
-    .requiredOption('--train-script <file>', 'the client training script (Client API)')
-    .option('--username <user>', 'the admin user whose kit submits the job (default: the only admin kit)')
-    .option('--name <name>', 'job name (default fedavg_he)')
-    .option('--min-clients <n>', 'clients needed per round (default: the number of client kits)', num)
-    .option('--num-rounds <n>', 'training rounds (default 2)', num)
-    .option('--train-args <args>', 'arguments for the training script (default "")')
-    .option(
-      '--nvflare-version <version>',
-      'the NVFlare version the sites run: 2.7, 2.8 or 2.9 (default: the one the kits were written for, else 2.8)',
-    )
-    .option(
-      '--model <class>',
-      'initial model class path, e.g. model.SimpleNet; its module (model.py or a model/ package beside the training script) is bundled',
-    )
-    .option('--model-args <json>', 'constructor arguments of the model, as a JSON object')
-    .option(
-      '--initial-ckpt <file>',
-      'checkpoint: relative = bundled into the job, absolute = path on the server',
-    )
-    .option('--aggregator-data-kind <kind>', 'WEIGHTS (default) or WEIGHT_DIFF')
-    .option('--launch-external-process', 'run the training script in its own process')
-    .option('--command <cmd>', 'command that runs the script in external-process mode (default "python3 -u")')
-    .option('--server-expected-format <format>', 'numpy (default), pytorch, raw or keras_layer_weights')
-    .option('--params-transfer-type <type>', 'FULL (default) or DIFF')
-    .option('--encrypt-layers <names>', 'comma-separated layer names to encrypt (default: every layer)')
-    .option('--encrypt-regex <pattern>', 'encrypt the layers whose names match this regular expression')
-    .option('--server-memory-gc-rounds <n>', 'server memory cleanup every N rounds (default 1, 0 = off)', num)
-    .option('--client-memory-gc-rounds <n>', 'client memory cleanup every N rounds (default 0 = off)', num)
-    .option('--cuda-empty-cache', 'also empty the CUDA cache during client memory cleanup')
-    .option(
-      '--custom <path>',
-      'a file or folder to bundle into the job’s app/custom/ under its own name (repeatable)',
-      collect,
-    )
-    .option('-o, --output <dir>', 'write the job folder into DIR instead of the admin kit’s transfer/')
-    .option('--json', 'print the result as JSON')
-    .action(action(async (flags: JobFlags) => runFedAvgHe(flags)))
+  addFlags(fedavgHe, JOB_ENV_FLAGS)
+  addFlags(fedavgHe, FEDAVG_HE_FLAGS)
+  fedavgHe.action(action(async (_opts: unknown, cmd: Command) => runFedAvgHe(cmd.opts())))
 }
 
-async function runFedAvgHe(flags: JobFlags): Promise<number> {
+async function runFedAvgHe(opts: Readonly<Record<string, unknown>>): Promise<number> {
+  const env = flagsGiven(JOB_ENV_FLAGS, opts)
+  const recipeFlags = flagsGiven(FEDAVG_HE_FLAGS, opts)
+  const problems = [...env.problems, ...recipeFlags.problems]
+  const { kits } = env.values
+  if (kits === undefined) problems.push('--kits: is required')
+  if (problems.length > 0 || kits === undefined) throw flagError(problems)
   // the recipe modules load here, not when the CLI starts
   const [{ inspectKits }, { chooseJobTarget }, { ProdEnv }, { FedAvgRecipeWithHE }] = await Promise.all([
     import('../../recipe/envs/inspect-kits.js'),
@@ -96,26 +44,41 @@ async function runFedAvgHe(flags: JobFlags): Promise<number> {
     import('../../recipe/envs/prod-env.js'),
     import('../../recipe/fedavg-he.js'),
   ])
-  const given =
-    flags.nvflareVersion === undefined
-      ? undefined
-      : parseNvflareVersion(flags.nvflareVersion, '--nvflare-version')
-  const adminDir = findAdminKit(resolve(flags.kits), flags.username)
-  const username = flags.username ?? adminDir.split(/[\\/]/).pop()!
+  const given = recipeFlags.values
+  const adminDir = findAdminKit(resolve(kits), env.values.username)
+  const username = env.values.username ?? adminDir.split(/[\\/]/).pop()!
   const inspection = await inspectKits(adminDir, username)
-  const target = chooseJobTarget(given, inspection.kits)
-  const recipe = new FedAvgRecipeWithHE({
-    ...recipeOptions(flags, inspection),
-    nvflareVersion: target.version,
-  })
-  if (flags.output !== undefined) {
-    const exported = recipe.export(resolve(flags.output))
-    render(flags, { exported, inspection, target })
+  const target = chooseJobTarget(given.nvflareVersion, inspection.kits)
+  const options = recipeInput(given, inspection.clients, target.version)
+  const recipe = byFlags(recipeFlags.flagOf, () => new FedAvgRecipeWithHE(options))
+  if (env.values.output !== undefined) {
+    const exported = recipe.export(resolve(env.values.output))
+    render(env.values, { exported, inspection, target })
   } else {
     const result = await recipe.execute(new ProdEnv({ startupKitLocation: adminDir, username }))
-    render(flags, { result, inspection, target })
+    render(env.values, { result, inspection, target })
   }
   return 0
+}
+
+/** The recipe's options: the flags given, `minClients` by default the number of clients, the target. */
+function recipeInput(
+  given: Partial<FedAvgRecipeWithHEOptions>,
+  clients: number,
+  nvflareVersion: NvflareVersion,
+): FedAvgRecipeWithHEOptions {
+  const { trainScript } = given
+  if (trainScript === undefined) throw flagError(['--train-script: is required'])
+  return { minClients: clients, ...given, trainScript, nvflareVersion }
+}
+
+/** Runs `make`; the recipe's complaints about options given as flags name the flags. */
+function byFlags<R>(flagOf: Readonly<Record<string, string>>, make: () => R): R {
+  try {
+    return make()
+  } catch (error) {
+    throw isProvisionError(error) ? namedByFlags(error, flagOf) : error
+  }
 }
 
 /** The admin kit: `dir` itself, or the one (or the `--username` one) inside a prod_NN folder. */
@@ -139,47 +102,6 @@ function findAdminKit(dir: string, username: string | undefined): string {
   )
 }
 
-function recipeOptions(flags: JobFlags, inspection: KitsInspection): FedAvgRecipeWithHEOptions {
-  const o: Record<string, unknown> = {
-    minClients: flags.minClients ?? inspection.clients,
-    trainScript: flags.trainScript,
-    name: flags.name,
-    numRounds: flags.numRounds,
-    trainArgs: flags.trainArgs,
-    initialCkpt: flags.initialCkpt,
-    aggregatorDataKind: flags.aggregatorDataKind,
-    launchExternalProcess: flags.launchExternalProcess,
-    command: flags.command,
-    serverExpectedFormat: flags.serverExpectedFormat,
-    paramsTransferType: flags.paramsTransferType,
-    serverMemoryGcRounds: flags.serverMemoryGcRounds,
-    clientMemoryGcRounds: flags.clientMemoryGcRounds,
-    cudaEmptyCache: flags.cudaEmptyCache,
-    custom: flags.custom,
-  }
-  if (flags.model !== undefined)
-    o['model'] = { classPath: flags.model, args: parseModelArgs(flags.modelArgs) }
-  if (flags.encryptLayers !== undefined && flags.encryptRegex !== undefined) {
-    throw new ProvisionError('job-flags', 'give --encrypt-layers or --encrypt-regex, not both')
-  }
-  if (flags.encryptLayers !== undefined)
-    o['encryptLayers'] = flags.encryptLayers.split(',').map((s) => s.trim())
-  if (flags.encryptRegex !== undefined) o['encryptLayers'] = flags.encryptRegex
-  for (const key of Object.keys(o)) if (o[key] === undefined) delete o[key]
-  return o as unknown as FedAvgRecipeWithHEOptions
-}
-
-function parseModelArgs(text: string | undefined): unknown {
-  if (text === undefined) return {}
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new ProvisionError('job-flags', `--model-args is not JSON: ${(error as Error).message}`, {
-      hint: `for example --model-args '{"num_classes": 10}'`,
-    })
-  }
-}
-
 interface Rendered {
   inspection: KitsInspection
   target: JobTargetChoice
@@ -194,7 +116,7 @@ function targetOrigin(t: JobTargetChoice): string {
   return 'the default: no kit tells its version'
 }
 
-function render(flags: JobFlags, r: Rendered): void {
+function render(flags: JobEnvValues, r: Rendered): void {
   const jobDir = r.result?.jobDir ?? r.exported?.jobDir
   const { version: nvflareVersion, source, kit } = r.target
   const warnings = r.result?.warnings ?? r.target.warnings
