@@ -17,6 +17,8 @@ let loading: Promise<Seal> | undefined
 export function loadSeal(): Promise<Seal> {
   if (!loading) {
     // node-seal's main entry is UMD: under ESM its module.exports (the factory) arrives as `default`.
+    // Its types are an ES module's (`export default factory`) in a CommonJS package, so under NodeNext
+    // TypeScript expects `mod.default.default`; the cast says what Node gives.
     loading = import('node-seal')
       .then((mod) => (mod as unknown as { default: () => Promise<Seal> }).default())
       .catch((error: unknown) => {

@@ -76,7 +76,9 @@ function compact(fields: Plain): Plain {
 }
 
 export function decodeTensealContext(bytes: Uint8Array): TensealContextFile {
-  const msg = messageTypes().context.decode(bytes) as unknown as Plain
+  // protobufjs builds the message types from the .proto text at run time (no generated classes), so
+  // decode() is typed Message<{}>: its fields are read as Plain, and each is checked as it is read.
+  const msg = messageTypes().context.decode(bytes) as Plain
   const pub = (msg.publicContext ?? {}) as Plain
   const priv = msg.privateContext as Plain | null | undefined
   return {
@@ -111,7 +113,8 @@ export function encodeTensealContext(file: TensealContextFile): Uint8Array {
 }
 
 export function decodeCkksVector(bytes: Uint8Array): CkksVectorFile {
-  const msg = messageTypes().vector.decode(bytes) as unknown as Plain
+  // typed Message<{}> (run-time reflection, as in decodeTensealContext): read as Plain, checked per field
+  const msg = messageTypes().vector.decode(bytes) as Plain
   return {
     sizes: ((msg.sizes ?? []) as number[]).map(Number),
     ciphertexts: ((msg.ciphertexts ?? []) as Uint8Array[]).map(plainBytes),

@@ -55,6 +55,8 @@ export function randomSerialHex(random: (size: number) => Uint8Array = randomByt
 }
 
 function utf8Attr(shortName: 'CN' | 'O', value: string): forge.pki.CertificateField {
+  // @types/node-forge types valueTagClass as an asn1.Class, but node-forge writes it as the value's
+  // ASN.1 type tag (asn1.Type.UTF8 = 12): the types cannot say it without the cast.
   return { shortName, value, valueTagClass: asn1.Type.UTF8 as unknown as forge.asn1.Class }
 }
 
@@ -101,6 +103,8 @@ function signWith(cert: forge.pki.Certificate, key: KeyObject): string {
   const oid = pki.oids['sha256WithRSAEncryption']!
   cert.siginfo.algorithmOid = oid
   cert.signatureOid = oid
+  // pki.getTBSCertificate and cert.tbsCertificate exist in node-forge (certificateToPem reads the cached
+  // TBS) but not in @types/node-forge: the casts name the two members the typings lack.
   const tbs = (
     pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }
   ).getTBSCertificate(cert)
