@@ -74,6 +74,27 @@ export const FEDAVG_HE_FLAGS = flagTable(fedAvgHeOptionsSchema, (f) => [
     text,
     'checkpoint: relative = bundled into the job, absolute = path on the server',
   ),
+  f.value(
+    'aggregator',
+    '--aggregator <class>',
+    (path) => ({ path }),
+    'a custom aggregator’s class path: an HE aggregator, or a subclass of one with --aggregator-he-compatible',
+    { defaultHelp: 'HEInTimeAccumulateWeightedAggregator' },
+  ),
+  f.adds(
+    'aggregator',
+    '--aggregator-args <json>',
+    jsonObject,
+    (aggregator, args) => ({ ...aggregator, args }),
+    'constructor arguments of the aggregator, as a JSON object',
+  ),
+  f.adds(
+    'aggregator',
+    '--aggregator-he-compatible',
+    on,
+    (aggregator, heCompatible) => ({ ...aggregator, heCompatible }),
+    'the --aggregator class works on HE data (it subclasses HEInTimeAccumulateWeightedAggregator)',
+  ),
   f.value('aggregatorDataKind', '--aggregator-data-kind <kind>', oneOf(DATA_KINDS), or(DATA_KINDS)),
   f.value(
     'launchExternalProcess',

@@ -29,6 +29,8 @@ const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.i
 /** Constructor arguments as JSON values (only those that differ from the class's defaults are needed). */
 export const jsonArgs = z.record(z.string(), z.json(), { error: 'must be an object of JSON values' })
 const classPath = z.string({ error: 'must be a class path' }).min(1, { error: 'must be a class path' })
+/** A key one branch of an exclusive union leaves to another: its type says "not here" (`?: undefined`). */
+const absent = z.never().optional()
 
 const modelArgs = {
   /** Constructor arguments of the model, as JSON values. */
@@ -39,11 +41,13 @@ const modelSchema = z.xor(
     z.strictObject({
       /** The model class, e.g. `"model.SimpleNet"`; its module is bundled from beside the training script. */
       classPath,
+      class_path: absent,
       ...modelArgs,
     }),
     z.strictObject({
       /** NVFlare's spelling of `classPath`. */
       class_path: classPath,
+      classPath: absent,
       ...modelArgs,
     }),
   ],
@@ -66,16 +70,22 @@ const aggregatorSchema = z.xor(
     z.strictObject({
       /** NVFlare class path of the aggregator. */
       path: classPath,
+      classPath: absent,
+      class_path: absent,
       ...aggregatorRest,
     }),
     z.strictObject({
       /** Same as `path`. */
       classPath,
+      path: absent,
+      class_path: absent,
       ...aggregatorRest,
     }),
     z.strictObject({
       /** Same as `path` (NVFlare's spelling). */
       class_path: classPath,
+      path: absent,
+      classPath: absent,
       ...aggregatorRest,
     }),
   ],

@@ -49,7 +49,7 @@ export function resolveOptions(input: FedAvgRecipeWithHEOptions): FedAvgRecipeWi
   checkRegex(o.encryptLayers, problems)
   if (o.launchExternalProcess) checkCommandLine(o, problems)
   const model = o.model && {
-    path: 'classPath' in o.model ? o.model.classPath : o.model.class_path,
+    path: o.model.classPath !== undefined ? o.model.classPath : o.model.class_path,
     args: o.model.args ?? {},
   }
   checkClassPaths(o.nvflareVersion, { model: model?.path, aggregator: aggregator?.path }, problems)
@@ -142,7 +142,7 @@ function resolveCkpt(
 function resolveAggregator(o: ParsedOptions, problems: string[]): FedAvgRecipeWithHEResolved['aggregator'] {
   if (o.aggregator === undefined) return undefined
   const a = o.aggregator
-  const path = 'path' in a ? a.path : 'classPath' in a ? a.classPath : a.class_path
+  const path = a.path !== undefined ? a.path : a.classPath !== undefined ? a.classPath : a.class_path
   if (!HE_AGGREGATOR_PATHS.includes(path) && a.heCompatible !== true) {
     problems.push(
       `aggregator: ${path} is not an HE aggregator; use ${HE_AGGREGATOR_PATHS.join(' or ')}, or a subclass ` +

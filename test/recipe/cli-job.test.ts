@@ -107,6 +107,25 @@ describe('provision job fedavg-he', () => {
     )
   })
 
+  it('--aggregator sets a custom HE aggregator; a plain one is refused naming the flag', async () => {
+    const out = temp.make()
+    const base = ['--kits', prodDir, '--train-script', CLIENT_PY, '-o', out]
+    const agg = ['--aggregator', 'my.HEAgg', '--aggregator-args', '{"exclude_vars": "bn"}']
+    await run([...base, ...agg, '--aggregator-he-compatible'])
+    const server = readJson(join(out, 'fedavg_he/app/config/config_fed_server.json')) as {
+      components: { id: string; path: string; args: unknown }[]
+    }
+    expect(server.components.find((c) => c.id === 'aggregator')).toEqual({
+      id: 'aggregator',
+      path: 'my.HEAgg',
+      args: { exclude_vars: 'bn' },
+    })
+    const error = await run([...base, ...agg]).catch((e: unknown) => e)
+    expect(isProvisionError(error) && error.problems).toEqual([
+      expect.stringMatching(/^--aggregator: my.HEAgg is not an HE aggregator/),
+    ])
+  })
+
   it('says which admin kit to pick when --kits holds none for the user', async () => {
     await expect(
       run(['--kits', prodDir, '--username', 'x@y.z', '--train-script', CLIENT_PY]),

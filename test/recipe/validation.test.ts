@@ -174,6 +174,26 @@ describe('FedAvgRecipeWithHE validation', () => {
   })
 
   it.each([
+    [{ classPath: 'a.B', args: 5 }, 'model.args: must be an object of JSON values'],
+    [{ class_path: '' }, 'model.class_path: must be a class path'],
+    [{ classPath: 'a.B', arg: {} }, 'model: unknown option(s) arg'],
+    [{}, 'model: needs exactly one of classPath or class_path (the model class, e.g. "model.SimpleNet")'],
+    ['model.SimpleNet', 'model: must be an object { classPath, args }'],
+  ])('describes model %j by the spelling it uses: %s', (model, problem) => {
+    expect(problemsOf({ ...base(), model }).problems).toEqual([problem])
+  })
+
+  it.each([
+    [
+      { path: 'a.B', classPath: 'a.B' },
+      'aggregator: needs exactly one class path (path, classPath or class_path)',
+    ],
+    [{ class_path: 'a.B', heCompatible: 'yes' }, 'aggregator.heCompatible: must be true or false'],
+  ])('describes aggregator %j: %s', (aggregator, problem) => {
+    expect(problemsOf({ ...base(), aggregator }).problems).toEqual([problem])
+  })
+
+  it.each([
     [[], /encrypts nothing/],
     ['', /encrypts nothing/],
     ['(unclosed', /not a valid regular expression/],
