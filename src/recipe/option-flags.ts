@@ -80,15 +80,19 @@ const longName = (syntax: string) => /--[A-Za-z0-9][A-Za-z0-9-]*/.exec(syntax)?.
 const single = (text: FlagText) => (typeof text === 'string' ? text : text === true ? '' : text.join(','))
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
-function maker<T>(): FlagMaker<T> {
-  const base = (key: keyof T & string, syntax: string, help: string, extras: FlagExtras = {}) => ({
+/** What every flag has: syntax, name, key, help and the extras. */
+function base<T>(key: keyof T & string, syntax: string, help: string, extras: FlagExtras = {}) {
+  return {
     syntax,
     name: longName(syntax),
     key,
     help,
     defaultHelp: extras.defaultHelp,
     required: extras.required ?? false,
-  })
+  }
+}
+
+function maker<T>(): FlagMaker<T> {
   return {
     value: (key, syntax, parse, help, extras) => ({
       ...base(key, syntax, help, extras),
