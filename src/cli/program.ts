@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; usage errors are bad input.
-    return error.exitCode === 0 ? 0 : ExitCode.badInput
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput
   }
   if (isProvisionError(error)) {
     err(`error: ${error.message}`)
@@ -45,5 +45,5 @@ function reportError(error: unknown): number {
   }
   err('internal error (a bug in fedforge; please report it with the trace below):')
   err(error instanceof Error ? (error.stack ?? String(error)) : String(error))
-  return 70
+  return ExitCode.internal
 }

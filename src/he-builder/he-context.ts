@@ -182,7 +182,7 @@ function refusedParams(params: ParamsInfo): ProvisionError {
   const bits = params.coeffModBitSizes.join(', ')
   const insecure = securityProblem(params.polyModulusDegree, params.coeffModBitSizes)
   return new ProvisionError(
-    'he-context',
+    'he-params',
     `SEAL refuses this context's encryption parameters (${params.scheme} N=${params.polyModulusDegree} [${bits}])${insecure ? `: ${insecure}` : ''}`,
     { hint: WORKING_PARAMS_HINT },
   )

@@ -27,7 +27,7 @@ export function makeDirs(dir: string): string[] {
 function workspaceError(error: unknown, dir: string): unknown {
   const wrapped = fsError(error, dir, 'create the workspace folder')
   if (wrapped !== error) return wrapped
-  return new ProvisionError('workspace-unwritable', `cannot create the workspace folder ${dir}`, {
+  return new ProvisionError('output-unwritable', `cannot create the workspace folder ${dir}`, {
     cause: error,
     hint: 'Choose another folder with -w DIR, or check its permissions.',
   })

@@ -35,7 +35,7 @@ export class FedAvgRecipeWithHE implements Recipe {
 
   async execute(env: ExecEnv): Promise<ExecResult> {
     if (env.kind === 'sim') {
-      throw new ProvisionError('recipe-sim-env', HE_SIM_ENV_NOT_SUPPORTED, {
+      throw new ProvisionError('sim-env-unsupported', HE_SIM_ENV_NOT_SUPPORTED, {
         hint: 'Provision HE kits (`provision -p project.yml` with the HE builder), then use ProdEnv or PocEnv.',
       })
     }

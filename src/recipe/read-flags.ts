@@ -86,7 +86,7 @@ function readOne<T>(table: FlagTable<T>, { flag, text }: Given<T>, out: FlagValu
 
 /** The error for bad flags: exit 2, the first problem as the message and the others listed. */
 export function flagError(problems: readonly string[]): ProvisionError {
-  return new ProvisionError('job-flags', problems[0] ?? 'invalid flags', {
+  return new ProvisionError('bad-option', problems[0] ?? 'invalid flags', {
     problems: problems.slice(1),
     hint: 'see --help for each flag and the values it takes',
   })

@@ -89,7 +89,7 @@ describe('provision inspect', () => {
 
   it('reports a missing file as bad input', async () => {
     const missing = join(temp.make(), 'nope.tenseal')
-    await expect(run([missing])).rejects.toMatchObject({ code: 'file-not-found', exitCode: 2 })
+    await expect(run([missing])).rejects.toMatchObject({ code: 'not-found', exitCode: 2 })
     const junk = join(temp.make(), 'junk.tenseal')
     writeFileSync(junk, 'junk')
     await expect(run([junk])).rejects.toMatchObject({ code: 'tenseal-format' })

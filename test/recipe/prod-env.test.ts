@@ -77,7 +77,7 @@ describe('ProdEnv', () => {
 
   it('refuses a folder that is not an admin kit', async () => {
     const e = await refusal(recipe().execute(new ProdEnv({ startupKitLocation: join(prodDir, 'site-1') })))
-    expect(e.code).toBe('admin-kit-missing')
+    expect(e.code).toBe('not-a-kit')
   })
 
   it('refuses a username that is not the kit’s', async () => {

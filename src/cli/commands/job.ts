@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { isProvisionError, ProvisionError } from '../../errors.js'
+import { ExitCode, isProvisionError, ProvisionError } from '../../errors.js'
 import { Layout } from '../../provision/layout.js'
 import type { NvflareVersion } from '../../provision/targets/version.js'
 import type { KitsInspection } from '../../recipe/envs/inspect-kits.js'
@@ -58,7 +58,7 @@ async function runFedAvgHe(opts: Readonly<Record<string, unknown>>): Promise<num
     const result = await recipe.execute(new ProdEnv({ startupKitLocation: adminDir, username }))
     render(env.values, { result, inspection, target })
   }
-  return 0
+  return ExitCode.ok
 }
 
 /** The recipe's options: the flags given, `minClients` by default the number of clients, the target. */
@@ -85,7 +85,7 @@ function byFlags<R>(flagOf: Readonly<Record<string, string>>, make: () => R): R 
 function findAdminKit(dir: string, username: string | undefined): string {
   const isAdmin = (d: string) => existsSync(join(d, Layout.startup, Layout.fedAdmin))
   if (isAdmin(dir)) return dir
-  if (!existsSync(dir)) throw new ProvisionError('kits-missing', `${dir} does not exist`)
+  if (!existsSync(dir)) throw new ProvisionError('not-found', `${dir} does not exist`)
   const admins = readdirSync(dir).filter((name) => isAdmin(join(dir, name)))
   const wanted = username === undefined ? admins : admins.filter((name) => name === username)
   if (wanted.length === 1) return join(dir, wanted[0] as string)

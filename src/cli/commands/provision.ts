@@ -147,7 +147,7 @@ async function noProjectFile(flags: ProvisionFlags): Promise<number> {
     return runInit({ workspace: flags.workspace, nvflareVersion: flags.nvflareVersion })
   }
   throw new ProvisionError(
-    'no-project-file',
+    'no-terminal',
     'no project file given, and standard input is not a terminal, so the setup wizard cannot ask',
     {
       hint: 'Run `provision -p project.yml` to provision a project file, `provision init --yes --name NAME --server HOST --clients N --admin EMAIL` to write one without questions, or `provision -g` for a commented sample.',

@@ -43,7 +43,7 @@ export function registerRequest(program: Command): void {
 
 function runRequest(flags: RequestFlags): number {
   if (!isDistributedType(flags.type)) {
-    throw new ProvisionError('bad-type', `--type ${flags.type}: expected client, admin or server`, {
+    throw new ProvisionError('bad-option', `--type ${flags.type}: expected client, admin or server`, {
       exitCode: ExitCode.badInput,
     })
   }

@@ -24,14 +24,14 @@ function parseDockerArgs(args: Readonly<Record<string, unknown>>): DockerArgs {
   const file = args['requirements_file'] ?? 'requirements.txt'
   if (typeof baseImage !== 'string' || typeof file !== 'string') {
     throw new ProvisionError(
-      'invalid-builder-args',
+      'builder-args',
       'docker builder: base_image and requirements_file must be strings',
     )
   }
   const path = resolve(file)
   if (existsSync(path)) return { baseImage, requirements: readTextBounded(path, REQUIREMENTS) }
   if (args['requirements_file'] !== undefined) {
-    throw new ProvisionError('file-not-found', `docker builder: requirements_file ${path} does not exist`, {
+    throw new ProvisionError('not-found', `docker builder: requirements_file ${path} does not exist`, {
       hint: 'Give the path of a pip requirements file, relative to the folder you run provision from.',
     })
   }

@@ -31,7 +31,7 @@ async function listTree(root: string, prefix: string): Promise<ZipEntry[]> {
     } else if (st.isFile()) {
       out.push({ name: rel, path, dir: false, mode: st.mode & 0o7777 })
     } else {
-      throw new ProvisionError('zip-unsupported-entry', `cannot zip ${path}: not a regular file or folder`, {
+      throw new ProvisionError('unsupported-entry', `cannot zip ${path}: not a regular file or folder`, {
         hint: 'kits must not contain symbolic links or special files',
       })
     }

@@ -100,7 +100,7 @@ export function parseStaticArgs(args: Readonly<Record<string, unknown>>): Static
     if (value === undefined || value === null || value === '') return fallback
     if (typeof value !== 'string') {
       throw new ProvisionError(
-        'invalid-builder-args',
+        'builder-args',
         `static files builder: ${key} must be a string, got ${JSON.stringify(value)}`,
       )
     }

@@ -13,7 +13,7 @@ export function usesHe(project: Project): boolean {
 }
 
 function heStateProblem(message: string, hint: string, cause?: unknown): ProvisionError {
-  return new ProvisionError('distributed-he-state', message, { hint, cause, exitCode: ExitCode.conflict })
+  return new ProvisionError('he-state', message, { hint, cause, exitCode: ExitCode.conflict })
 }
 
 /**

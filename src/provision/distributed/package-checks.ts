@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { ExitCode, ProvisionError } from '../../errors.js'
+import { ExitCode, ProvisionError, type ProvisionErrorCode } from '../../errors.js'
 import { resolveInside } from '../fs/safe-path.js'
 import { FileMode, Layout } from '../layout.js'
 import { parseCertInfo } from '../pki/cert-info.js'
@@ -28,7 +28,7 @@ export interface CheckedApproval {
   files: KitFile[]
 }
 
-function refused(code: string, message: string, hint: string): ProvisionError {
+function refused(code: ProvisionErrorCode, message: string, hint: string): ProvisionError {
   return new ProvisionError(code, message, { hint, exitCode: ExitCode.badInput })
 }
 

@@ -81,7 +81,7 @@ export async function packageKit(options: PackageOptions): Promise<PackageResult
   const fingerprint = normalizeFingerprint(options.rootFingerprint)
   if (!fingerprint) {
     throw new ProvisionError(
-      'bad-fingerprint',
+      'bad-option',
       `--root-fingerprint "${options.rootFingerprint}" is not a SHA-256 fingerprint`,
       {
         hint: 'give the fingerprint approve printed, e.g. SHA256:AB:CD:… (32 pairs of hex digits)',

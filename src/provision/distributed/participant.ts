@@ -45,7 +45,7 @@ export function checkFields(f: ParticipantFields, where: string): void {
   const problems = fieldProblems(f)
   if (problems.length === 0) return
   throw new ProvisionError(
-    'distributed-bad-participant',
+    'distributed-bad-file',
     `${where}: the participant fields have ${problems.length} problem(s)`,
     {
       problems,

@@ -1,7 +1,7 @@
-import { ExitCode, type ExitCodeValue, ProvisionError } from '../../errors.js'
+import { ExitCode, type ExitCodeValue, ProvisionError, type ProvisionErrorCode } from '../../errors.js'
 
 interface Problem {
-  code: string
+  code: ProvisionErrorCode
   text: string
   hint: string
   exitCode: ExitCodeValue

@@ -59,7 +59,7 @@ function openError(error: unknown, path: string, opts: ReadOptions): ProvisionEr
   const code = (error as NodeJS.ErrnoException).code ?? 'unknown'
   const text = ERRNO_TEXT[code] ?? `it cannot be opened (${code})`
   return new ProvisionError(
-    code === 'ELOOP' ? 'symlink-refused' : code === 'ENOENT' ? 'file-not-found' : 'file-unreadable',
+    code === 'ELOOP' ? 'symlink-refused' : code === 'ENOENT' ? 'not-found' : 'file-unreadable',
     `cannot read the ${opts.what} ${path}: ${text}`,
     { cause: error, hint: opts.hint ?? 'Check the path.', exitCode: ExitCode.badInput },
   )

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
-import { ProvisionError } from '../../errors.js'
+import { ExitCode, ProvisionError } from '../../errors.js'
 import type { Credential } from '../context.js'
 import { Layout } from '../layout.js'
 import type { Participant } from '../project/types.js'
@@ -60,7 +60,7 @@ function changed(
     `${p.name}'s certificate in ${stateFile} has ${what} "${before}", but the project now says "${now}"`,
     {
       hint: `restore ${what} "${before}" in project.yml, or rename the participant; reissuing a certificate for a different identity under the same name would silently change who ${p.name} is`,
-      exitCode: 3,
+      exitCode: ExitCode.conflict,
     },
   )
 }

@@ -117,7 +117,7 @@ export async function signedEntries(dir: string): Promise<SignedEntry[]> {
       const st = await lstat(join(dir, name))
       if (!st.isFile() && !st.isDirectory()) {
         throw new ProvisionError(
-          'unsignable-entry',
+          'unsupported-entry',
           `cannot sign ${join(dir, name)}: not a regular file or folder`,
           {
             hint: 'kits must not contain symbolic links or special files',

@@ -18,14 +18,10 @@ const ROOT_KEY = 'root_pri_key'
 const HINT = 'restore the file from a backup, or move the state/ folder away to start a new root CA'
 
 function bad(file: string, detail: string, cause?: unknown): ProvisionError {
-  return new ProvisionError(
-    'cert-state-corrupt',
-    `${file} is not a valid certificate state file: ${detail}`,
-    {
-      hint: HINT,
-      cause,
-    },
-  )
+  return new ProvisionError('state-corrupt', `${file} is not a valid certificate state file: ${detail}`, {
+    hint: HINT,
+    cause,
+  })
 }
 
 function isPem(value: unknown, label: RegExp): value is string {
@@ -115,7 +111,7 @@ export function checkCertState(state: CertState, file: string): void {
   }
   if (problems.length === 0) return
   throw new ProvisionError(
-    'cert-state-inconsistent',
+    'state-corrupt',
     `${file} does not hold a consistent root CA and its certificates; nothing was written`,
     {
       problems: problems.slice(0, 20),

@@ -20,7 +20,7 @@ const MAX_BYTES = 4096
 const KEY = 'nvflare_version'
 
 function corrupt(file: string, detail: string): ProvisionError {
-  return new ProvisionError('target-state-corrupt', `${file}: ${detail}`, {
+  return new ProvisionError('state-corrupt', `${file}: ${detail}`, {
     exitCode: ExitCode.conflict,
     hint: `restore it from a backup, or delete it and pass --nvflare-version with the version the earlier kits were made for`,
   })

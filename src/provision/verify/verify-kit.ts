@@ -122,7 +122,7 @@ function refusedKit(dir: string, refused: string[], options: VerifyOptions): Kit
 export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Promise<KitReport> {
   const dir = resolve(kitDir)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ProvisionError('kit-not-found', `${kitDir} is not a folder`, {
+    throw new ProvisionError('not-found', `${kitDir} is not a folder`, {
       hint: 'pass the folder of a startup kit, e.g. prod_00/site-1',
     })
   }

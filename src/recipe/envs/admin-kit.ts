@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import forge from 'node-forge'
-import { ProvisionError } from '../../errors.js'
+import { ProvisionError, type ProvisionErrorCode } from '../../errors.js'
 import { ReadLimit, readTextBounded } from '../../provision/fs/read-bounded.js'
 import { resolveInside } from '../../provision/fs/safe-path.js'
 import { Layout } from '../../provision/layout.js'
@@ -20,7 +20,8 @@ export interface AdminKit {
   rootKey: KeyObject
 }
 
-const kitError = (code: string, message: string, hint: string) => new ProvisionError(code, message, { hint })
+const kitError = (code: ProvisionErrorCode, message: string, hint: string) =>
+  new ProvisionError(code, message, { hint })
 
 interface FedAdminJson {
   admin?: { username?: unknown; client_cert?: unknown; ca_cert?: unknown; upload_dir?: unknown }
@@ -43,7 +44,7 @@ export function readAdminKit(location: string, username: string): AdminKit {
   const fedAdmin = join(startup, Layout.fedAdmin)
   if (!existsSync(fedAdmin)) {
     throw kitError(
-      'admin-kit-missing',
+      'not-a-kit',
       `${dir} is not an admin startup kit (no ${Layout.startup}/${Layout.fedAdmin})`,
       'point startupKitLocation at the admin’s folder inside prod_NN, e.g. <workspace>/<project>/prod_00/admin@nvidia.com',
     )

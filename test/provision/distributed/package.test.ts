@@ -156,7 +156,7 @@ describe('packageKit', () => {
         rootFingerprint: 'abc',
         output: kit,
       }),
-    ).rejects.toEqual(refused('bad-fingerprint'))
+    ).rejects.toEqual(refused('bad-option'))
     expect(readdirSync(dirname(kit))).toEqual([])
   })
 
