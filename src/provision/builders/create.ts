@@ -55,14 +55,21 @@ export async function createBuilders(project: Project, options: ProvisionOptions
       builders.push(await factory.create(spec.args))
     } catch (error) {
       if (!(error instanceof ProvisionError)) throw error
-      const where = spec.where ?? (index === undefined ? '--zip' : `builders[${index}]`)
-      throw new ProvisionError(error.code, `${where} (${spec.path}): ${error.message}`, {
-        hint: error.hint,
-        cause: error,
-        exitCode: error.exitCode,
-        problems: error.problems,
-      })
+      throw locatedError(
+        error,
+        `${spec.where ?? (index === undefined ? '--zip' : `builders[${index}]`)} (${spec.path})`,
+      )
     }
   }
   return builders
+}
+
+/** A builder's ProvisionError with where its entry is in front; code, hint, exit code and problems kept. */
+export function locatedError(error: ProvisionError, where: string): ProvisionError {
+  return new ProvisionError(error.code, `${where}: ${error.message}`, {
+    hint: error.hint,
+    cause: error,
+    exitCode: error.exitCode,
+    problems: error.problems,
+  })
 }

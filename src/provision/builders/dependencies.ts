@@ -23,11 +23,11 @@ export interface MissingCapability {
   providers: BuilderFactory[]
 }
 
-/** A builder listed before the one that provides what it requires (it still runs after it here). */
+/** A builder listed before the providers of some of what it requires (it still runs after them here). */
 export interface MisorderedBuilder {
   builder: ListedBuilder
-  capability: Capability
-  provider: ListedBuilder
+  /** The first provider of each such requirement, in list order. */
+  providers: ListedBuilder[]
 }
 
 const providersOf = (capability: Capability) =>
@@ -47,17 +47,20 @@ export function missingCapabilities(listed: readonly ListedBuilder[]): MissingCa
   return missing
 }
 
-/** Builders listed before every provider of something they require (NVFlare runs them as listed). */
+/**
+ * Builders listed before every provider of something they require, among those NVFlare knows (it runs
+ * builders in the order listed).
+ */
 export function misorderedBuilders(listed: readonly ListedBuilder[]): MisorderedBuilder[] {
-  const out: MisorderedBuilder[] = []
-  listed.forEach((builder, position) => {
-    for (const capability of builder.factory.requires) {
-      const first = listed.findIndex((b) => b.factory.provides.includes(capability))
-      const provider = listed[first]
-      if (provider && first > position) out.push({ builder, capability, provider })
-    }
+  return listed.flatMap((builder, position) => {
+    if (builder.factory.nvflarePaths.length === 0) return []
+    const providers = builder.factory.requires
+      .map((capability) => listed.findIndex((b) => b.factory.provides.includes(capability)))
+      .filter((first) => first > position)
+      .sort((a, b) => a - b)
+      .flatMap((first) => listed[first] ?? [])
+    return providers.length > 0 ? [{ builder, providers }] : []
   })
-  return out
 }
 
 /** `signature (builders[2])`, or `signature (added by --zip)`. */
@@ -77,7 +80,8 @@ export function describeMissing(m: MissingCapability): string {
   return `${who} ${verb} ${CAPABILITIES[m.capability]}, which no builder in the list makes: add the ${add}`
 }
 
-/** One line for a builder listed before its provider. */
+/** One line for a builder listed before its providers. */
 export function describeMisordered(m: MisorderedBuilder): string {
-  return `${builderLabel(m.builder)} is listed before ${builderLabel(m.provider)}, which makes ${CAPABILITIES[m.capability]} it needs; here builders run in a fixed order, so it runs after it, but NVFlare's provision runs them as listed`
+  const them = m.providers.length > 1 ? 'them' : 'it'
+  return `${builderLabel(m.builder)} is listed before ${andList(m.providers.map(builderLabel))}, which make${m.providers.length > 1 ? '' : 's'} what it needs; it runs after ${them} here, but NVFlare's provision runs builders in the order listed`
 }
