@@ -23,6 +23,15 @@ function listBuilders(project: Project, options: ProvisionOptions): Listed[] {
     }
     return { spec, index, factory }
   })
+  listed.forEach((b, i) => {
+    const first = listed.findIndex((other) => other.factory === b.factory)
+    if (first < i) {
+      throw new ProvisionError(
+        'duplicate-builder',
+        `builders[${i}]: builder "${b.factory.id}" is already listed at builders[${first}]`,
+      )
+    }
+  })
   const zip = findBuilder(ZIP_BUILDER_ID)
   if (options.zip && zip && !listed.some((b) => b.factory === zip)) {
     listed.push({ spec: { id: zip.id, path: zip.id, args: {} }, index: undefined, factory: zip })

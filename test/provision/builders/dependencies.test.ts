@@ -104,11 +104,17 @@ describe('createBuilders, for a Project made in code', () => {
     ])
   })
 
-  it('refuses an unknown builder id with exit 2, not a crash', async () => {
+  it('refuses an unknown builder id and a builder listed twice with exit 2, not a crash', async () => {
     const project = makeProject([server()])
     project.builders = [spec('workspace'), spec('magic')]
     await expect(createBuilders(project, OPTIONS)).rejects.toThrow(
       /builders\[1\]: no builder is registered as "magic"/,
+    )
+    project.builders = [spec('workspace'), spec('cert'), spec('cert')]
+    const twice = await createBuilders(project, OPTIONS).catch((e: unknown) => e)
+    expect(twice).toBeInstanceOf(ProvisionError)
+    expect((twice as ProvisionError).message).toBe(
+      'builders[2]: builder "cert" is already listed at builders[1]',
     )
   })
 
