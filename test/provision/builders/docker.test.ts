@@ -60,7 +60,7 @@ describe('docker builder', () => {
     expect(failure).toBeInstanceOf(ProvisionError)
     expect((failure as ProvisionError).exitCode).toBe(ExitCode.badInput)
     expect((failure as ProvisionError).message).toMatch(
-      /^builders\[2\]\.args \(project\.yml:17:5\) \(docker\): docker builder: cannot read requirements_file /,
+      /^builders\[2\]\.args \(project\.yml:17:5\) \(docker\): cannot read the docker builder requirements_file \/.+: no such file$/,
     )
     expect(existsSync(join(dir, 'ws'))).toBe(false)
   })
