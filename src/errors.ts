@@ -32,6 +32,10 @@ export const PROVISION_ERROR_CODES = {
   'bad-nvflare-version': 'the NVFlare target version is not one fedforge supports',
   'target-lacks-studies': 'the project uses a feature (studies) that its NVFlare target version lacks',
   'builder-args': 'a builder in project.yml has unknown or invalid arguments',
+  'unknown-builder': 'a builder path or name that no registered builder answers to',
+  'duplicate-builder': 'the same builder is listed twice',
+  'builder-dependencies':
+    'a builder needs what no builder before it in the list provides (cert, workspace, ...)',
   interrupted: 'the user pressed Ctrl-C; nothing was written',
   'workspace-locked': 'another provision holds the lock of this workspace',
   'output-unwritable': 'an output folder (workspace or kit) cannot be created',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ExitCode, ProvisionError } from '../errors.js'
-import type { Builder } from '../provision/builder.js'
+import type { TypedBuilder } from '../provision/builder.js'
 import type { ProvisionContext } from '../provision/context.js'
 import { ReadLimit, readFileBounded } from '../provision/fs/read-bounded.js'
 import { FileMode, Layout } from '../provision/layout.js'
@@ -68,7 +68,7 @@ function startupFile(ctx: ProvisionContext, participant: Participant, fileName: 
  * server kit, `client_context.tenseal` (parameters + secret key) in every client kit; nothing for admins
  * and relays. The secret key is kept in state/ and reused, so clients added later work with the others.
  */
-export function createHeBuilder(args: Readonly<Record<string, unknown>>): Builder {
+export function createHeBuilder(args: Readonly<Record<string, unknown>>): TypedBuilder<'kit-folders', 'he'> {
   const params = parseHeArgs(args)
   let files: Awaited<ReturnType<typeof makeHeKeyFiles>> | undefined
   return {
@@ -97,7 +97,11 @@ export function createHeBuilder(args: Readonly<Record<string, unknown>>): Builde
         })
       }
       ctx.stageState(Layout.heStateFile, files.client)
-      ctx.he = { ...params, coeffModBitSizes: [...params.coeffModBitSizes], reusedKey: files.reusedKey }
+      ctx.provide('he', {
+        ...params,
+        coeffModBitSizes: [...params.coeffModBitSizes],
+        reusedKey: files.reusedKey,
+      })
     },
   }
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import type { Capability } from './capabilities.js'
 import type { EventSink, ProvisionEvent } from './events.js'
 import { fsError } from './fs/fs-error.js'
 import { resolveInside } from './fs/safe-path.js'
@@ -33,6 +34,21 @@ export interface HeSummary {
   reusedKey: boolean
 }
 
+/**
+ * What builders hand to later builders, by the capability that provides it. A builder whose factory
+ * requires one gets it non-optional in build() (BuildContext); the builder that provides it calls
+ * `ctx.provide`.
+ */
+export interface Materials {
+  pki: PkiMaterial
+  he: HeSummary
+}
+
+export type Material = keyof Materials & Capability
+
+/** The materials provided so far: each one undefined until its builder has built. */
+type MaterialSlots = { readonly [K in Material]: Materials[K] | undefined }
+
 export interface ProvisionOptions {
   /** Write `start_all.sh` (`-s`). */
   genScripts: boolean
@@ -48,7 +64,11 @@ export interface FileStamp {
   mtimeMs: number
 }
 
-export interface ProvisionContext {
+/**
+ * What every builder step sees: initialize() and finalize() get it as it is (no material is guaranteed
+ * there), build() as a BuildContext.
+ */
+export interface ProvisionContext extends MaterialSlots {
   readonly project: Project
   readonly options: ProvisionOptions
   /** The NVFlare version the kits are written for: builders read its KitTable (targets/kit-table.ts). */
@@ -82,8 +102,34 @@ export interface ProvisionContext {
   /** A state file to write atomically (0600) once every builder has succeeded. */
   stageState(fileName: string, data: string | Uint8Array): void
   readonly stagedState: ReadonlyMap<string, string | Uint8Array>
-  pki: PkiMaterial | undefined
-  he: HeSummary | undefined
+}
+
+/** The context of a run as the provisioner holds it: materials are provided into it. */
+export interface RunContext extends ProvisionContext {
+  /** Hands a material to later builders; each is provided once. */
+  provide<K extends Material>(key: K, value: Materials[K]): void
+}
+
+/**
+ * What build() of a builder that requires `R` and provides `P` sees: each material in `R` is there
+ * (the loader refused a project without its provider), and only those in `P` can be provided.
+ */
+export type BuildContext<R extends Capability, P extends Capability> = ProvisionContext & {
+  readonly [K in R & Material]: Materials[K]
+} & { provide<K extends P & Material>(key: K, value: Materials[K]): void }
+
+/** True when every material in `requires` has been provided (the check before a builder's build()). */
+export function hasMaterials<C extends ProvisionContext, R extends Capability>(
+  ctx: C,
+  requires: readonly R[],
+): ctx is C & { readonly [K in R & Material]: Materials[K] } {
+  return requires.every((key) => !isMaterial(key) || ctx[key] !== undefined)
+}
+
+const MATERIALS: Record<Material, true> = { pki: true, he: true }
+
+export function isMaterial(key: Capability): key is Material {
+  return key in MATERIALS
 }
 
 export interface ContextInit {
@@ -112,10 +158,11 @@ function writeWithMode(path: string, data: string | Uint8Array, mode: number, st
   }
 }
 
-export function createContext(init: ContextInit): ProvisionContext {
+export function createContext(init: ContextInit): RunContext {
   const staged = new Map<string, string | Uint8Array>()
   const madeDirs = new Set<string>() // folders already made in wip/: one mkdir each, not one per file
   const written = new Map<string, { data: string | Uint8Array; stamp: FileStamp }>()
+  const materials: Partial<Materials> = {}
   return {
     project: init.project,
     options: init.options,
@@ -154,15 +201,15 @@ export function createContext(init: ContextInit): ProvisionContext {
       staged.set(fileName, data)
     },
     stagedState: staged,
-    pki: undefined,
-    he: undefined,
+    get pki() {
+      return materials.pki
+    },
+    get he() {
+      return materials.he
+    },
+    provide(key, value) {
+      if (materials[key] !== undefined) throw new Error(`${key} was provided twice in one run`)
+      materials[key] = value
+    },
   }
-}
-
-/** The PKI material, or a clear error when a builder that needs it runs without the cert builder. */
-export function requirePki(ctx: ProvisionContext, who: string): PkiMaterial {
-  if (!ctx.pki) {
-    throw new Error(`builder "${who}" needs certificates, but the cert builder has not run before it`)
-  }
-  return ctx.pki
 }

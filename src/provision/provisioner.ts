@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { isProvisionError } from '../errors.js'
 import type { Builder } from './builder.js'
 import { createBuilders } from './builders/create.js'
-import { createContext, type HeSummary, type ProvisionContext, type ProvisionOptions } from './context.js'
+import { createContext, type HeSummary, type ProvisionOptions, type RunContext } from './context.js'
 import type { EventSink } from './events.js'
 import { removeStaleTemps } from './fs/atomic.js'
 import { commitTogether } from './fs/commit.js'
@@ -89,7 +89,7 @@ function newContext(
   projectDir: string,
   now: () => Date,
   target: NvflareVersion,
-): ProvisionContext {
+): RunContext {
   return createContext({
     project: req.project,
     options,
@@ -104,10 +104,7 @@ function newContext(
   })
 }
 
-async function runInWip(
-  ctx: ProvisionContext,
-  builders: Builder[],
-): Promise<Omit<ProvisionResult, 'target'>> {
+async function runInWip(ctx: RunContext, builders: Builder[]): Promise<Omit<ProvisionResult, 'target'>> {
   rmSync(ctx.wipDir, { recursive: true, force: true }) // left by a run that was killed
   mkdirSync(ctx.wipDir, { mode: FileMode.dir })
   try {
@@ -137,7 +134,7 @@ async function runInWip(
 }
 
 /** initialize and build in order, finalize in reverse; the first error is rethrown. */
-export async function runLifecycle(builders: Builder[], ctx: ProvisionContext): Promise<void> {
+export async function runLifecycle(builders: Builder[], ctx: RunContext): Promise<void> {
   const started: Builder[] = []
   let failure: unknown
   try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import protobuf from 'protobufjs'
-import type { ProvisionContext, ProvisionOptions } from '../../src/provision/context.js'
+import type { ProvisionOptions, RunContext } from '../../src/provision/context.js'
 import type { ProvisionEvent } from '../../src/provision/events.js'
 import type { Project } from '../../src/provision/project/types.js'
 import { admin, client, makeContext, makeProject, server } from '../helpers/project-fixtures.js'
@@ -78,7 +78,7 @@ export function topLevelFields(bytes: Uint8Array): number[] {
 }
 
 export interface TestRun {
-  ctx: ProvisionContext
+  ctx: RunContext
   events: ProvisionEvent[]
 }
 

@@ -50,7 +50,7 @@ export async function buildSignedKits(
   beforeSigning: (wipDir: string) => void = () => {},
 ) {
   const { createCertBuilder } = await import('../../src/provision/builders/cert.js')
-  const { createSignatureBuilder } = await import('../../src/provision/builders/signature.js')
+  const { signatureBuilderFactory } = await import('../../src/provision/builders/signature.js')
   const project = makeProject(
     [server(), client('site-1'), client('site-2'), admin('admin@nvidia.com', 'project_admin')],
     projectName,
@@ -79,6 +79,7 @@ export async function buildSignedKits(
     ctx.writeFile(`${p.name}/local/custom/readme.txt`, 'a sub-folder, signed by its name')
   }
   beforeSigning(ctx.wipDir)
-  await createSignatureBuilder().build(ctx)
+  // Through the factory: its builder checks that the cert builder provided the PKI first.
+  await (await signatureBuilderFactory.create({})).build(ctx)
   return { ctx, events, project, kit: (name: string) => join(ctx.wipDir, name) }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { createContext, type ProvisionContext, type ProvisionOptions } from '../../src/provision/context.js'
+import { createContext, type ProvisionOptions, type RunContext } from '../../src/provision/context.js'
 import type { ProvisionEvent } from '../../src/provision/events.js'
 import type {
   AdminParticipant,
@@ -81,7 +81,7 @@ export function makeContext(
   dir: string,
   now: Date,
   options: Partial<ProvisionOptions> = {},
-): { ctx: ProvisionContext; events: ProvisionEvent[] } {
+): { ctx: RunContext; events: ProvisionEvent[] } {
   const events: ProvisionEvent[] = []
   const projectDir = join(dir, project.name)
   const ctx = createContext({

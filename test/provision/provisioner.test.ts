@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ProvisionError } from '../../src/errors.js'
 import type { Builder } from '../../src/provision/builder.js'
 import { loadProject } from '../../src/provision/project/load.js'
 import { provision, runLifecycle } from '../../src/provision/provisioner.js'
@@ -22,13 +23,17 @@ describe('the provisioner', () => {
     expect(readdirSync(state).sort()).toEqual(['cert.json', 'notes.txt', 'target.json'])
   })
 
-  it('a failing builder leaves no prod_NN, no wip/ and no state, and its error is the one thrown', async () => {
+  it('a failing builder leaves no prod_NN, no wip/ and no new state, and its error is the one thrown', async () => {
     const workspace = tempDir()
-    const project = loadProject(
-      smallProjectYaml('failing', { builders: ['workspace', 'static', 'signature'] }),
-    )
-    await expect(provision({ project, workspace })).rejects.toThrow(/cert builder/)
-    expect(existsSync(join(workspace, 'failing'))).toBe(false)
+    const state = join(workspace, 'failing', 'state')
+    mkdirSync(state, { recursive: true })
+    writeFileSync(join(state, 'cert.json'), 'not json')
+    const project = loadProject(smallProjectYaml('failing', { builders: ['workspace', 'static', 'cert'] }))
+    const failure = provision({ project, workspace })
+    await expect(failure).rejects.toThrow(ProvisionError)
+    await expect(failure).rejects.toThrow(/cert\.json is not a valid certificate state file/)
+    expect(readdirSync(join(workspace, 'failing'))).toEqual(['state'])
+    expect(readdirSync(state)).toEqual(['cert.json'])
   })
 
   it('runs initialize and build in order and finalize in reverse, even after a failure', async () => {

@@ -10,11 +10,11 @@ import {
   type NvflareVersion,
 } from '../../provision/targets/version.js'
 import { createDefaultsPrompter, createTerminalPrompter, PromptCancelled, type Prompter } from '../prompts.js'
+import { runProvision } from '../provision-run.js'
 import { action, err, out } from '../run.js'
 import { ask } from '../wizard/ask.js'
 import type { Parsed } from '../wizard/parse.js'
 import { type InitPreset, runWizard, summaryLines } from '../wizard.js'
-import { runProvision } from './provision.js'
 
 export interface InitFlags extends InitPreset {
   output?: string

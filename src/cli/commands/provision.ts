@@ -1,36 +1,11 @@
-import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
-import type { ProvisionEvent } from '../../provision/events.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
 import { pathExists } from '../../provision/fs/safe-path.js'
-import { loadProjectFile } from '../../provision/project/load.js'
-import { provision } from '../../provision/provisioner.js'
-import {
-  DEFAULT_NVFLARE_VERSION,
-  NVFLARE_VERSIONS,
-  type NvflareVersion,
-  parseNvflareVersion,
-} from '../../provision/targets/version.js'
+import { DEFAULT_NVFLARE_VERSION, NVFLARE_VERSIONS } from '../../provision/targets/version.js'
 import { readTemplate } from '../../provision/templates.js'
-import { killPointHook } from '../kill-point.js'
-import { createRenderer, renderMode } from '../render.js'
-import { action, err, out } from '../run.js'
-import { printSummary, type ZipLine } from './summary.js'
-
-export interface ProvisionFlags {
-  projectFile?: string
-  workspace: string
-  genScripts?: boolean
-  zip?: boolean
-  addClient: string[]
-  addUser: string[]
-  rotateHeKey?: boolean
-  generate?: boolean
-  force?: boolean
-  json?: boolean
-  nvflareVersion?: string
-}
+import { type ProvisionFlags, runProvision } from '../provision-run.js'
+import { action, out } from '../run.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
@@ -63,70 +38,14 @@ export function registerProvision(program: Command): void {
     .option('-g, --generate', 'write a sample project.yml (to -p FILE, default ./project.yml) and stop')
     .option('--force', 'with -g: overwrite an existing file')
     .option('--json', 'print the result as one JSON document on standard output')
-    .action(action((flags: ProvisionFlags) => runProvision(flags)))
+    .action(action((flags: ProvisionFlags) => provisionCommand(flags)))
 }
 
-export async function runProvision(flags: ProvisionFlags): Promise<number> {
+/** `-g`, the wizard without `-p`, or a run of the project file. */
+function provisionCommand(flags: ProvisionFlags): Promise<number> | number {
   if (flags.generate) return generateSample(flags.projectFile ?? 'project.yml', flags.force ?? false)
   if (!flags.projectFile) return noProjectFile(flags)
-  const nvflareVersion = targetFlag(flags.nvflareVersion)
-  const project = loadProjectFile(flags.projectFile, { addClients: flags.addClient, addUsers: flags.addUser })
-  const mode = renderMode(flags.json ?? false)
-  const renderer = createRenderer(mode)
-  const zips: ZipLine[] = []
-  const killAt = killPointHook() // test-only crash points (kill-point.ts); nothing unless the env names one
-  const onEvent = (e: ProvisionEvent) => {
-    if (e.type === 'zip-written') zips.push({ name: e.name, file: e.file, sha256: e.sha256 })
-    renderer.onEvent(e)
-    killAt?.(e)
-  }
-  if (mode !== 'json') for (const w of project.warnings) err(`warning: ${w}`)
-  const stop = stopOnSignals()
-  try {
-    const result = await provision({
-      project,
-      workspace: resolve(flags.workspace),
-      options: {
-        genScripts: flags.genScripts ?? false,
-        zip: flags.zip ?? false,
-        rotateHeKey: flags.rotateHeKey ?? false,
-      },
-      onEvent,
-      signal: stop.signal,
-      ...(nvflareVersion ? { nvflareVersion } : {}),
-    })
-    renderer.done()
-    printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips })
-    return ExitCode.ok
-  } finally {
-    stop.dispose()
-    renderer.done()
-  }
-}
-
-/**
- * Ctrl-C (or SIGTERM) stops the run at its next step or key wait: wip/ is removed and the lock released,
- * then the CLI exits 130. The handler is then removed, so a second Ctrl-C ends the process at once (the
- * next run removes what it leaves).
- */
-function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController()
-  const signals = ['SIGINT', 'SIGTERM'] as const
-  const dispose = () => {
-    for (const name of signals) process.off(name, onSignal)
-  }
-  function onSignal() {
-    dispose()
-    err('\nstopping: removing the unfinished kits (Ctrl-C again to quit at once)')
-    controller.abort()
-  }
-  for (const name of signals) process.on(name, onSignal)
-  return { signal: controller.signal, dispose }
-}
-
-/** `--nvflare-version`, checked before anything is read or written. */
-function targetFlag(value: string | undefined): NvflareVersion | undefined {
-  return value === undefined ? undefined : parseNvflareVersion(value, '--nvflare-version')
+  return runProvision({ ...flags, projectFile: flags.projectFile })
 }
 
 function generateSample(path: string, force: boolean): number {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { ExitCode, ProvisionError } from '../../errors.js'
-import type { Builder, BuilderFactory } from '../builder.js'
+import { type BuilderFactory, defineBuilder, type TypedBuilder } from '../builder.js'
 import type { Credential, ProvisionContext } from '../context.js'
 import { refuseDistributedCollisions } from '../distributed/state.js'
 import { ReadLimit, readTextBounded } from '../fs/read-bounded.js'
@@ -111,7 +111,7 @@ function writeCredential(
 }
 
 /** The cert builder: root CA, one certificate and key per participant, listener certificates, state. */
-export function createCertBuilder(options: CertBuilderOptions): Builder {
+export function createCertBuilder(options: CertBuilderOptions): TypedBuilder<'kit-folders', 'pki'> {
   let plan: Plan | undefined
   let keys: KeySource | undefined
   const makeKeys = options.keySource ?? defaultKeySource
@@ -148,7 +148,7 @@ export function createCertBuilder(options: CertBuilderOptions): Builder {
       const listeners = await issueListeners(plan.listeners, issuer, nextKey, params)
       await keys?.close()
       writeKits(ctx, root, participants, listeners, new Set(plan.fresh.map((p) => p.name)))
-      ctx.pki = { root, participants, listeners }
+      ctx.provide('pki', { root, participants, listeners })
       ctx.stageState(
         Layout.stateFile,
         serializeCertState({ root, participants, extras: plan.state?.extras ?? {} }),
@@ -207,11 +207,13 @@ function writeKits(
   }
 }
 
-export const certBuilderFactory: BuilderFactory = {
+export const certBuilderFactory: BuilderFactory = defineBuilder({
   id: 'cert',
   nvflarePaths: ['nvflare.lighter.impl.cert.CertBuilder'],
   phase: 30,
   description:
     'root CA, participant certificates and keys (reused from state/cert.json), listener certificates',
+  requires: ['kit-folders'],
+  provides: ['pki'],
   create: (args) => createCertBuilder(parseCertArgs(args)),
-}
+})

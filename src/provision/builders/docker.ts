@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { stringify } from 'yaml'
 import { ProvisionError } from '../../errors.js'
-import type { BuilderFactory } from '../builder.js'
+import { type BuilderFactory, defineBuilder } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
-import { ReadLimit, readTextBounded } from '../fs/read-bounded.js'
+import { readTextBounded } from '../fs/read-bounded.js'
 import { Layout } from '../layout.js'
+import { MAX_REQUIREMENTS_BYTES } from '../project/builder-files.js'
 import type { ClientParticipant, ServerParticipant } from '../project/types.js'
 
 /**
@@ -17,25 +16,27 @@ interface DockerArgs {
   requirements: string
 }
 
-const REQUIREMENTS = { what: 'docker builder requirements_file', maxBytes: ReadLimit.kitFile }
+/** The loader's cap holds here too: the file could have grown since it was checked. */
+const REQUIREMENTS = {
+  what: 'docker builder requirements_file',
+  maxBytes: MAX_REQUIREMENTS_BYTES,
+  hint: 'Give the path of a pip requirements file, relative to the folder of project.yml.',
+}
 
+/**
+ * `requirements_file` is the absolute path the loader resolved and checked (builder-files.ts): the one
+ * project.yml names, or a requirements.txt beside it; absent, the file is filled at build time.
+ */
 function parseDockerArgs(args: Readonly<Record<string, unknown>>): DockerArgs {
   const baseImage = args['base_image'] ?? 'python:3.10'
-  const file = args['requirements_file'] ?? 'requirements.txt'
-  if (typeof baseImage !== 'string' || typeof file !== 'string') {
+  const file = args['requirements_file']
+  if (typeof baseImage !== 'string' || (file !== undefined && typeof file !== 'string')) {
     throw new ProvisionError(
       'builder-args',
       'docker builder: base_image and requirements_file must be strings',
     )
   }
-  const path = resolve(file)
-  if (existsSync(path)) return { baseImage, requirements: readTextBounded(path, REQUIREMENTS) }
-  if (args['requirements_file'] !== undefined) {
-    throw new ProvisionError('not-found', `docker builder: requirements_file ${path} does not exist`, {
-      hint: 'Give the path of a pip requirements file, relative to the folder you run provision from.',
-    })
-  }
-  return { baseImage, requirements: '' } // filled with nvflare (and tenseal) at build time
+  return { baseImage, requirements: file === undefined ? '' : readTextBounded(file, REQUIREMENTS) }
 }
 
 /** docker compose substitutes these from .env; they are not JavaScript templates. */
@@ -66,7 +67,7 @@ function command(module: string, fedJson: string, extra: string[]): string[] {
 function serverService(s: ServerParticipant) {
   const ports = [...new Set([s.fedLearnPort, s.adminPort])].map((p) => `${p}:${p}`)
   return {
-    build: 'nvflare_compose',
+    build: Layout.composeDir,
     image: IMAGE,
     container_name: s.name,
     volumes: [`./${s.name}:${WORKSPACE}`, 'nvflare_svc_persist:/tmp/nvflare/'],
@@ -77,7 +78,7 @@ function serverService(s: ServerParticipant) {
 
 function clientService(c: ClientParticipant) {
   return {
-    build: 'nvflare_compose',
+    build: Layout.composeDir,
     image: IMAGE,
     container_name: c.name,
     volumes: [`./${c.name}:${WORKSPACE}`],
@@ -94,27 +95,30 @@ function buildDocker(ctx: ProvisionContext, args: DockerArgs): void {
     [project.server.name, serverService(project.server)],
     ...project.clients.map((c) => [c.name, clientService(c)]),
   ])
-  ctx.writeFile('compose.yaml', stringify({ services, volumes: { nvflare_svc_persist: null } }))
+  ctx.writeFile(Layout.composeFile, stringify({ services, volumes: { nvflare_svc_persist: null } }))
   ctx.writeFile(
-    '.env',
+    Layout.composeEnv,
     'WORKSPACE=/workspace\nPYTHON_EXECUTABLE=/usr/local/bin/python3\nIMAGE_NAME=nvflare-service\n',
   )
   const he = project.builders.some((b) => b.id === 'he')
   const requirements = args.requirements || `nvflare\n${he ? 'tenseal\n' : ''}`
-  ctx.writeFile('nvflare_compose/requirements.txt', requirements)
+  ctx.writeFile(`${Layout.composeDir}/requirements.txt`, requirements)
   ctx.writeFile(
-    'nvflare_compose/Dockerfile',
+    `${Layout.composeDir}/Dockerfile`,
     `FROM ${args.baseImage}\nRUN pip install -U pip\nCOPY requirements.txt requirements.txt\nRUN pip install -r requirements.txt\n`,
   )
 }
 
-export const dockerBuilderFactory: BuilderFactory = {
+export const dockerBuilderFactory: BuilderFactory = defineBuilder({
   id: 'docker',
   nvflarePaths: ['nvflare.lighter.impl.docker.DockerBuilder'],
   phase: 25,
   description: 'compose.yaml, .env and nvflare_compose/ (Dockerfile, requirements.txt) for docker compose',
+  // Each service mounts a kit folder and starts from its fed_server.json / fed_client.json.
+  requires: ['kit-folders', 'kit-configs'],
+  provides: ['compose'],
   create(raw) {
     const args = parseDockerArgs(raw)
     return { name: 'docker', build: (ctx) => buildDocker(ctx, args) }
   },
-}
+})

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ZipArchive } from 'archiver'
 import { ProvisionError } from '../../errors.js'
-import type { Builder } from '../builder.js'
+import { type BuilderFactory, defineBuilder, type TypedBuilder } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
 import { ReadLimit, readFileBounded } from '../fs/read-bounded.js'
 import { runLimited } from '../interrupt.js'
-import { FileMode } from '../layout.js'
+import { FileMode, Layout } from '../layout.js'
 
 interface ZipEntry {
   /** Path inside the zip, `/`-separated, relative (starts with the kit name). */
@@ -50,6 +49,7 @@ export async function zipKit(kitDir: string, kitName: string, date: Date): Promi
   const st = await lstat(kitDir)
   const entries = [{ name: `${kitName}/`, path: kitDir, dir: true, mode: st.mode & 0o7777 }]
   entries.push(...(await listTree(kitDir, kitName)))
+  const { ZipArchive } = await import('archiver') // loaded only when zips are asked for
   const archive = new ZipArchive({ zlib: { level: 9 } })
   const chunks: Buffer[] = []
   archive.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -71,7 +71,7 @@ export async function zipKit(kitDir: string, kitName: string, date: Date): Promi
 async function zipOne(ctx: ProvisionContext, name: string): Promise<void> {
   const zip = await zipKit(ctx.kitDir(name), name, ctx.now())
   // A kit zip holds a private key, so it is as secret as the key.
-  const file = `${name}.zip`
+  const file = `${name}${Layout.zipSuffix}`
   ctx.writeFile(file, zip, FileMode.secret)
   ctx.emit({ type: 'zip-written', name, file, sha256: createHash('sha256').update(zip).digest('hex') })
 }
@@ -80,12 +80,26 @@ async function zipOne(ctx: ProvisionContext, name: string): Promise<void> {
 const CONCURRENT_ZIPS = 4
 
 /** `--zip`: one `<name>.zip` per kit beside the kit folders (so it ends in prod_NN/). Phase 90. */
-export function createPackageBuilder(): Builder {
+export function createPackageBuilder(): TypedBuilder<'kit-folders', 'zips'> {
   return {
-    name: 'package',
+    name: 'zip',
     async build(ctx) {
       const names = ctx.project.participants.map((p) => p.name).filter((n) => existsSync(ctx.kitDir(n)))
       await runLimited(names, CONCURRENT_ZIPS, ctx.signal, (n) => zipOne(ctx, n))
     },
   }
 }
+
+/** The id `--zip` adds to a run; a project can also list it. */
+export const ZIP_BUILDER_ID = 'zip'
+
+export const zipBuilderFactory: BuilderFactory = defineBuilder({
+  id: ZIP_BUILDER_ID,
+  nvflarePaths: [],
+  // After signing, so that the zips hold signed kits.
+  phase: 90,
+  description: 'one <kit>.zip per kit in prod_NN, with its SHA-256 in the summary (what --zip adds)',
+  requires: ['kit-folders'],
+  provides: ['zips'],
+  create: () => createPackageBuilder(),
+})

@@ -1,18 +1,21 @@
-import type { BuilderFactory } from '../builder.js'
+import { type BuilderFactory, defineBuilder } from '../builder.js'
 import { certBuilderFactory } from './cert.js'
 import { dockerBuilderFactory } from './docker.js'
+import { zipBuilderFactory } from './package.js'
 import { signatureBuilderFactory } from './signature.js'
 import { staticFilesBuilderFactory } from './static-files.js'
 import { workspaceBuilderFactory } from './workspace.js'
 
 /** The HE builder: node-seal and the he-builder module are loaded only when a project asks for HE. */
-const heBuilderFactory: BuilderFactory = {
+const heBuilderFactory: BuilderFactory = defineBuilder({
   id: 'he',
   nvflarePaths: ['nvflare.lighter.impl.he.HEBuilder'],
   phase: 50,
   description: 'TenSEAL CKKS contexts: server_context.tenseal (no secret key), client_context.tenseal',
+  requires: ['kit-folders'],
+  provides: ['he'],
   create: async (args) => (await import('../../he-builder/builder.js')).createHeBuilder(args),
-}
+})
 
 /**
  * Every builder a project file can name: our short name or NVFlare's class path. Adding a builder is one
@@ -25,6 +28,7 @@ export const BUILTIN_BUILDERS: readonly BuilderFactory[] = [
   certBuilderFactory,
   heBuilderFactory,
   signatureBuilderFactory,
+  zipBuilderFactory,
 ]
 
 /** The builders a project gets when its file lists none. */

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Builder, BuilderFactory } from '../builder.js'
-import { requirePki } from '../context.js'
+import { type BuilderFactory, defineBuilder, type TypedBuilder } from '../builder.js'
 import { runLimited } from '../interrupt.js'
 import { SIGNED_FOLDERS } from '../layout.js'
 import { ContentSigner, loadSigningKey, signFolder } from '../pki/signing.js'
@@ -13,11 +12,11 @@ const CONCURRENT_FOLDERS = 8
  * Writes `signature.json` into `startup/` and `local/` of every kit, signed by the root CA key. Runs after
  * every builder that writes kit files (phase 80).
  */
-export function createSignatureBuilder(): Builder {
+export function createSignatureBuilder(): TypedBuilder<'kit-folders' | 'pki', 'signatures'> {
   return {
     name: 'signature',
     async build(ctx) {
-      const signer = new ContentSigner(loadSigningKey(requirePki(ctx, 'signature').root.keyPem))
+      const signer = new ContentSigner(loadSigningKey(ctx.pki.root.keyPem))
       const folders = ctx.project.participants
         .flatMap((p) => SIGNED_FOLDERS.map((sub) => join(ctx.kitDir(p), sub)))
         .filter((dir) => existsSync(dir))
@@ -29,10 +28,12 @@ export function createSignatureBuilder(): Builder {
   }
 }
 
-export const signatureBuilderFactory: BuilderFactory = {
+export const signatureBuilderFactory: BuilderFactory = defineBuilder({
   id: 'signature',
   nvflarePaths: ['nvflare.lighter.impl.signature.SignatureBuilder'],
   phase: 80,
   description: 'signature.json (RSA-PSS by the root CA) in startup/ and local/ of every kit',
+  requires: ['kit-folders', 'pki'],
+  provides: ['signatures'],
   create: () => createSignatureBuilder(),
-}
+})

@@ -1,5 +1,5 @@
 import { ProvisionError } from '../../errors.js'
-import type { BuilderFactory } from '../builder.js'
+import { type BuilderFactory, defineBuilder } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
 import { Layout } from '../layout.js'
 import type {
@@ -113,13 +113,15 @@ export function parseStaticArgs(args: Readonly<Record<string, unknown>>): Static
   }
 }
 
-export const staticFilesBuilderFactory: BuilderFactory = {
+export const staticFilesBuilderFactory: BuilderFactory = defineBuilder({
   id: 'static',
   nvflarePaths: ['nvflare.lighter.impl.static_file.StaticFileBuilder'],
   phase: 20,
   description: 'fed_*.json, start/stop scripts, readme.txt and local/ defaults of every kit',
+  requires: ['kit-folders'],
+  provides: ['kit-configs'],
   create(raw) {
     const args = parseStaticArgs(raw)
     return { name: 'static', build: (ctx) => buildAll(ctx, args) }
   },
-}
+})

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { BuilderFactory } from '../builder.js'
+import { type BuilderFactory, defineBuilder } from '../builder.js'
 import type { ProvisionContext } from '../context.js'
 import { FileMode, Layout } from '../layout.js'
 import type { Participant } from '../project/types.js'
@@ -27,11 +27,13 @@ function buildWorkspace(ctx: ProvisionContext): void {
   }
 }
 
-export const workspaceBuilderFactory: BuilderFactory = {
+export const workspaceBuilderFactory: BuilderFactory = defineBuilder({
   id: 'workspace',
   nvflarePaths: ['nvflare.lighter.impl.workspace.WorkspaceBuilder'],
   phase: 10,
   description: 'kit folders (startup/, local/, transfer/) for every participant',
+  requires: [],
+  provides: ['kit-folders'],
   // NVFlare's template_file argument names its own template files; ours are built in, so it is ignored.
   create: () => ({ name: 'workspace', build: buildWorkspace }),
-}
+})

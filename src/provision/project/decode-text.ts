@@ -1,4 +1,4 @@
-import type { Finding } from './rules.js'
+import type { Finding } from './findings.js'
 
 /**
  * The text of a project file. Bytes are decoded as UTF-8 with a fatal decoder (a byte-order mark is

@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
 import { decodeProjectText } from './decode-text.js'
-import type { Finding } from './rules.js'
+import type { Finding } from './findings.js'
 import { SourceMap } from './source.js'
 import { mergeProblems, tagProblems } from './yaml-safety.js'
 

@@ -1,16 +1,66 @@
 // params.ts is the pure half of the HE builder (no node-seal): the loader checks HE arguments with the same
 // function the builder and the wizard use, so a bad set is a problem line here and never a SEAL failure later.
 import { checkHeArgs } from '../../he-builder/params.js'
-import { findBuilder } from '../builders/registry.js'
+import {
+  describeMisordered,
+  describeMissing,
+  type ListedBuilder,
+  misorderedBuilders,
+  missingCapabilities,
+} from '../builders/dependencies.js'
+import { findBuilder, knownBuilderNames } from '../builders/registry.js'
 import { requirementsFile, requirementsFileProblem } from './builder-files.js'
+import type { Reporter, Rule } from './findings.js'
 import { participantNameProblem, schemeProblem } from './names.js'
-import type { Report } from './rules-links.js'
 import type { ProjectFile } from './schema.js'
 import type { KeyPath } from './source.js'
 
+/** Rules for the builders list: known names, each once, what each requires, and the arguments. */
+
+export const checkBuilders: Rule = ({ file }, report) => {
+  if (!Array.isArray(file.builders)) return
+  const seen = new Map<string, number>()
+  file.builders.forEach((b, i) => {
+    if (typeof b?.path !== 'string') return
+    const factory = findBuilder(b.path)
+    if (!factory) {
+      report.problem(
+        ['builders', i, 'path'],
+        `unknown builder ${JSON.stringify(b.path)}; known builders: ${knownBuilderNames()}`,
+      )
+      return
+    }
+    const first = seen.get(factory.id)
+    if (first !== undefined)
+      report.problem(
+        ['builders', i, 'path'],
+        `builder "${factory.id}" is already listed at builders[${first}]`,
+      )
+    else seen.set(factory.id, i)
+  })
+}
+
 /**
- * Rules for builder arguments whose values end up in a script, a Dockerfile or a kit config: each must
- * match a strict pattern, so that no value from project.yml can become code at a site.
+ * What each listed builder requires must be provided by another one in the list (at the list's line:col);
+ * a builder listed before its provider is a warning at its entry, since builders run in a fixed order here
+ * but NVFlare's provision runs them as listed. Without a list the default builders are used, and they are
+ * complete.
+ */
+export const checkBuilderDependencies: Rule = ({ file }, report) => {
+  if (!Array.isArray(file.builders)) return
+  const listed: ListedBuilder[] = file.builders.flatMap((b, index) => {
+    const factory = typeof b?.path === 'string' ? findBuilder(b.path) : undefined
+    return factory ? [{ factory, index }] : []
+  })
+  for (const m of missingCapabilities(listed)) report.problem(['builders'], describeMissing(m))
+  for (const m of misorderedBuilders(listed)) {
+    report.warning(['builders', m.builder.index ?? 0, 'path'], describeMisordered(m))
+  }
+}
+
+/*
+ * Builder arguments whose values end up in a script, a Dockerfile or a kit config: each must match a
+ * strict pattern, so that no value from project.yml can become code at a site.
  */
 
 /** `config_folder` lands in every kit's sub_start.sh: one folder name, nothing a shell would act on. */
@@ -68,7 +118,7 @@ const STRING_ARGS: Record<string, Record<string, ArgCheck>> = {
 }
 
 /** Checks the arguments of every builder entry; `baseDir` is the folder files are relative to. */
-export function checkBuilderArgs(file: Partial<ProjectFile>, baseDir: string, problem: Report): void {
+export const checkBuilderArgs: Rule = ({ file, baseDir }, report) => {
   if (!Array.isArray(file.builders)) return
   file.builders.forEach((b, i) => {
     const id = typeof b?.path === 'string' ? findBuilder(b.path)?.id : undefined
@@ -78,17 +128,17 @@ export function checkBuilderArgs(file: Partial<ProjectFile>, baseDir: string, pr
       const value = args[key]
       if (value === undefined || value === null || (value === '' && id === 'static')) continue
       const issue = typeof value === 'string' ? check(value) : `expected a string, got ${shown(value)}`
-      if (issue) problem([...at, key], issue)
+      if (issue) report.problem([...at, key], issue)
     }
     if (id === 'docker') {
-      checkRequirements(args, baseDir, at, problem)
-      checkContainerNames(file, problem)
+      checkRequirements(args, baseDir, at, report)
+      checkContainerNames(file, report)
     }
     if (id === 'he') {
       const checked = checkHeArgs(args)
       if (checked.ok) return
       const { key, message, hint } = checked.problem
-      problem(key in args ? [...at, key] : at, hint ? `${message} (${hint})` : message)
+      report.problem(key in args ? [...at, key] : at, hint ? `${message} (${hint})` : message)
     }
   })
 }
@@ -97,18 +147,18 @@ function checkRequirements(
   args: Readonly<Record<string, unknown>>,
   baseDir: string,
   at: KeyPath,
-  problem: Report,
+  report: Reporter,
 ): void {
   const file = requirementsFile(args, baseDir)
   const issue = file && requirementsFileProblem(file)
-  if (file && issue) problem(file.given ? [...at, 'requirements_file'] : at.slice(0, -1), issue)
+  if (file && issue) report.problem(file.given ? [...at, 'requirements_file'] : at.slice(0, -1), issue)
 }
 
-function checkContainerNames(file: Partial<ProjectFile>, problem: Report): void {
+function checkContainerNames(file: Partial<ProjectFile>, report: Reporter): void {
   file.participants?.forEach((p, i) => {
     const named = (p.type === 'server' || p.type === 'client') && !participantNameProblem(p.type, p.name)
     if (named && !CONTAINER_NAME.test(p.name)) {
-      problem(
+      report.problem(
         ['participants', i, 'name'],
         `expected a name that starts with a letter or digit and has 2 or more characters, got ${shown(p.name)}: with the docker builder it is the name of a Docker container`,
       )

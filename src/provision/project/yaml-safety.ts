@@ -10,7 +10,7 @@ import {
   parseDocument,
   visit,
 } from 'yaml'
-import type { Finding } from './rules.js'
+import type { Finding } from './findings.js'
 import type { SourceMap } from './source.js'
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ProvisionError } from '../../../src/errors.js'
 import { certBuilderFactory, createCertBuilder, parseCertArgs } from '../../../src/provision/builders/cert.js'
-import type { ProvisionContext } from '../../../src/provision/context.js'
+import type { ProvisionContext, RunContext } from '../../../src/provision/context.js'
 import { parseCertInfo } from '../../../src/provision/pki/cert-info.js'
 import { keyMatchesCert } from '../../../src/provision/pki/participant-certs.js'
 import { parseCertState } from '../../../src/provision/pki/state-store.js'
@@ -42,7 +42,7 @@ const participants = (): Participant[] => [
   admin('member@nvidia.com', 'member'),
 ]
 
-async function run(ctx: ProvisionContext, rootValidDays = 360, keyOffset = 0): Promise<void> {
+async function run(ctx: RunContext, rootValidDays = 360, keyOffset = 0): Promise<void> {
   const builder = createCertBuilder({ rootValidDays, keySource: () => fixtureKeySource(keyOffset) })
   await builder.initialize?.(ctx)
   await builder.build(ctx)
