@@ -5,6 +5,7 @@ import { fsError } from './fs/fs-error.js'
 import { resolveInside } from './fs/safe-path.js'
 import { writeFileWhole } from './fs/write-whole.js'
 import { FileMode, SIGNED_FOLDERS } from './layout.js'
+import type { RunKeys } from './pki/key-pool.js'
 import type { Participant, Project } from './project/types.js'
 import { DEFAULT_NVFLARE_VERSION, type NvflareVersion } from './targets/version.js'
 
@@ -64,6 +65,8 @@ export interface ProvisionContext {
   readonly now: () => Date
   /** Aborted when the run should stop (Ctrl-C): builders check it in long waits. */
   readonly signal: AbortSignal
+  /** Where the cert builder gets private keys, and whether it closes that source when it is done. */
+  readonly keys: RunKeys
   emit(event: ProvisionEvent): void
   /** Absolute path of a participant's kit folder inside wip/. */
   kitDir(participant: Participant | string): string
@@ -98,6 +101,7 @@ export interface ContextInit {
   now: () => Date
   onEvent: EventSink
   signal?: AbortSignal
+  keys: RunKeys
 }
 
 /** A file the signature builder signs: directly in one of a kit's SIGNED_FOLDERS. */
@@ -126,6 +130,7 @@ export function createContext(init: ContextInit): ProvisionContext {
     prodDir: init.prodDir,
     now: init.now,
     signal: init.signal ?? new AbortController().signal,
+    keys: init.keys,
     emit: init.onEvent,
     kitDir: (p) => resolveInside(init.wipDir, typeof p === 'string' ? p : p.name),
     writeFile(relPath, data, mode = FileMode.file) {

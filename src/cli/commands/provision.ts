@@ -4,6 +4,12 @@ import { ExitCode, ProvisionError } from '../../errors.js'
 import type { ProvisionEvent } from '../../provision/events.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
 import { pathExists } from '../../provision/fs/safe-path.js'
+import {
+  KEY_METHODS,
+  type KeyMethod,
+  type KeySource,
+  parseKeyMethod,
+} from '../../provision/pki/key-source.js'
 import { loadProjectFile } from '../../provision/project/load.js'
 import { provision } from '../../provision/provisioner.js'
 import {
@@ -30,11 +36,13 @@ export interface ProvisionFlags {
   force?: boolean
   json?: boolean
   nvflareVersion?: string
+  keySource?: string
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
-export function registerProvision(program: Command): void {
+/** `earlyKeys`: the pool main.ts started for this run (it closes it); without it the run makes its own. */
+export function registerProvision(program: Command, earlyKeys?: KeySource): void {
   program
     .option('-p, --project-file <file>', 'the project.yml to provision (NVFlare format)')
     .option('-w, --workspace <dir>', 'folder that holds <project name>/prod_NN and state/', 'workspace')
@@ -60,23 +68,31 @@ export function registerProvision(program: Command): void {
       '--nvflare-version <version>',
       `the NVFlare version the sites run: ${NVFLARE_VERSIONS.join(', ')} (default: the one state/ kept, else ${DEFAULT_NVFLARE_VERSION})`,
     )
+    .option(
+      '--key-source <method>',
+      `how RSA keys are made: ${KEY_METHODS.join(' or ')} (default: openssl with OpenSSL 3.5 or newer, else prime-search)`,
+    )
     .option('-g, --generate', 'write a sample project.yml (to -p FILE, default ./project.yml) and stop')
     .option('--force', 'with -g: overwrite an existing file')
     .option('--json', 'print the result as one JSON document on standard output')
-    .action(action((flags: ProvisionFlags) => runProvision(flags)))
+    .action(action((flags: ProvisionFlags) => runProvision(flags, earlyKeys)))
 }
 
-export async function runProvision(flags: ProvisionFlags): Promise<number> {
+export async function runProvision(flags: ProvisionFlags, earlyKeys?: KeySource): Promise<number> {
   if (flags.generate) return generateSample(flags.projectFile ?? 'project.yml', flags.force ?? false)
   if (!flags.projectFile) return noProjectFile(flags)
   const nvflareVersion = targetFlag(flags.nvflareVersion)
+  // main.ts started earlyKeys with the method of the same --key-source
+  const keySource = earlyKeys ?? keyMethodFlag(flags.keySource)
   const project = loadProjectFile(flags.projectFile, { addClients: flags.addClient, addUsers: flags.addUser })
   const mode = renderMode(flags.json ?? false)
   const renderer = createRenderer(mode)
   const zips: ZipLine[] = []
   const killAt = killPointHook() // test-only crash points (kill-point.ts); nothing unless the env names one
+  let newKeys = 0
   const onEvent = (e: ProvisionEvent) => {
     if (e.type === 'zip-written') zips.push({ name: e.name, file: e.file, sha256: e.sha256 })
+    if (e.type === 'key-generated') newKeys++
     renderer.onEvent(e)
     killAt?.(e)
   }
@@ -94,9 +110,10 @@ export async function runProvision(flags: ProvisionFlags): Promise<number> {
       onEvent,
       signal: stop.signal,
       ...(nvflareVersion ? { nvflareVersion } : {}),
+      ...(keySource ? { keySource } : {}),
     })
     renderer.done()
-    printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips })
+    printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips, newKeys })
     return ExitCode.ok
   } finally {
     stop.dispose()
@@ -122,6 +139,11 @@ function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
   }
   for (const name of signals) process.on(name, onSignal)
   return { signal: controller.signal, dispose }
+}
+
+/** `--key-source`, checked before anything is read or written. */
+function keyMethodFlag(value: string | undefined): KeyMethod | undefined {
+  return value === undefined ? undefined : parseKeyMethod(value, '--key-source')
 }
 
 /** `--nvflare-version`, checked before anything is read or written. */
