@@ -1,4 +1,4 @@
-// npx tsx bench/side-by-side.ts [--rounds N] [--clients N]: fedforge's CLI against NVFlare's provisioning
+// npx tsx bench/side-by-side.ts [--rounds N] [--clients N] [--key-source M]: fedforge's CLI against NVFlare's provisioning
 // work (bench/nvflare-like.py), 1 server + N clients + 1 admin with HE, run alternately on the same machine
 // so that both see the same load. Each figure is a whole process, start to exit, writing to disk.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -13,16 +13,18 @@ const arg = (name: string, fallback: number) => {
 }
 const rounds = arg('--rounds', 3)
 const clients = arg('--clients', 100)
+const keyAt = process.argv.indexOf('--key-source')
+const keyArgs = keyAt > 0 ? ['--key-source', String(process.argv[keyAt + 1])] : []
 const bin = new URL('../bin/provision.js', import.meta.url).pathname
 const standIn = new URL('./nvflare-like.py', import.meta.url).pathname
 
-/** Wall seconds of one process; throws when it fails. */
-function timed(cmd: string, args: string[]): number {
+/** Wall seconds of one process, and its standard output; throws when it fails. */
+function timed(cmd: string, args: string[]): { seconds: number; stdout: string } {
   const start = performance.now()
-  const run = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+  const run = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
   const seconds = (performance.now() - start) / 1000
   if (run.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${run.stderr || run.error}`)
-  return seconds
+  return { seconds, stdout: run.stdout }
 }
 
 function pythonKeyMs(): number | undefined {
@@ -54,12 +56,24 @@ try {
   console.log(
     `side by side, 1 server + ${clients} clients + 1 admin with HE, ${rounds} rounds (Python RSA-2048: ${keyMs.toFixed(0)} ms per key now; the issue measured 31)`,
   )
-  console.log('round | fedforge s | NVFlare-like s | ratio')
+  console.log('round | fedforge s | key source | NVFlare-like s | ratio')
   for (let r = 1; r <= rounds; r++) {
-    const ours = timed(process.execPath, [bin, '-p', project, '-w', join(dir, `ours-${r}`)])
-    const theirs = timed('python3', [standIn, String(clients), join(dir, `theirs-${r}`)])
+    const run = timed(process.execPath, [
+      bin,
+      '-p',
+      project,
+      '-w',
+      join(dir, `ours-${r}`),
+      '--json',
+      ...keyArgs,
+    ])
+    const ours = run.seconds
+    const { keySource } = JSON.parse(run.stdout) as { keySource: string }
+    const theirs = timed('python3', [standIn, String(clients), join(dir, `theirs-${r}`)]).seconds
     ratios.push(ours / theirs)
-    console.log(`${r} | ${ours.toFixed(2)} | ${theirs.toFixed(2)} | ${(ours / theirs).toFixed(2)}`)
+    console.log(
+      `${r} | ${ours.toFixed(2)} | ${keySource} | ${theirs.toFixed(2)} | ${(ours / theirs).toFixed(2)}`,
+    )
     rmSync(join(dir, `ours-${r}`), { recursive: true, force: true })
     rmSync(join(dir, `theirs-${r}`), { recursive: true, force: true })
   }

@@ -30,6 +30,7 @@ export const PROVISION_ERROR_CODES = {
   'root-not-pem': 'the root certificate given with --root is not a PEM certificate',
   'invalid-project': 'project.yml has problems (each listed with its key path and line:col)',
   'bad-nvflare-version': 'the NVFlare target version is not one fedforge supports',
+  'bad-key-source': 'an unknown key-generation method, or a key source that cannot make keys',
   'target-lacks-studies': 'the project uses a feature (studies) that its NVFlare target version lacks',
   'builder-args': 'a builder in project.yml has unknown or invalid arguments',
   'unknown-builder': 'a builder path or name that no registered builder answers to',

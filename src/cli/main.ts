@@ -1,9 +1,11 @@
 // The CLI's entry point (bin/provision.js imports it) and its single exit point. Key generation is most of
 // a provisioning run, so its workers start here, before the rest of the CLI (commander, zod, yaml,
-// node-forge: about 0.2 s) has loaded; see early-start.ts.
+// node-forge: about 0.2 s) has loaded; see early-start.ts. This file owns that pool: it hands it to the
+// command and closes it when the command is done.
 import { startKeysEarly } from './early-start.js'
 
-startKeysEarly(process.argv.slice(2))
+const args = process.argv.slice(2)
+const earlyKeys = startKeysEarly(args)
 
 // A closed pipe (`provision ... | head`) must not crash a run half-way: output is best effort.
 for (const stream of [process.stdout, process.stderr]) {
@@ -12,5 +14,9 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-const { main } = await import('./program.js')
-process.exitCode = await main(process.argv.slice(2))
+try {
+  const { main } = await import('./program.js')
+  process.exitCode = await main(args, { earlyKeys })
+} finally {
+  await earlyKeys?.close() // unused keys (a run that needed fewer, or none) are dropped with it
+}

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { ExitCode, isProvisionError } from '../errors.js'
-import { discardEarlyKeyPool } from '../provision/pki/key-pool.js'
-import { registerCommands } from './commands/index.js'
+import { type CliDeps, registerCommands } from './commands/index.js'
 import { err, takeResult } from './run.js'
 
 function version(): string {
@@ -12,7 +11,8 @@ function version(): string {
   return pkg.version
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs the CLI on `argv`; returns the exit code. `deps.earlyKeys` stays open: main.ts closes it. */
+export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
   const program = new Command('provision')
     .description(
       'Provision NVIDIA FLARE federations with homomorphic encryption: signed startup kits for every site.',
@@ -21,14 +21,12 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .enablePositionalOptions()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
-  registerCommands(program)
+  registerCommands(program, deps)
   try {
     await program.parseAsync(argv, { from: 'user' })
     return takeResult()
   } catch (error) {
     return reportError(error)
-  } finally {
-    await discardEarlyKeyPool() // started by main.ts; unused when the run needed no new key
   }
 }
 

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path'
 import { ExitCode } from '../errors.js'
 import type { ProvisionEvent } from '../provision/events.js'
+import { type KeyMethod, type KeySource, parseKeyMethod } from '../provision/pki/key-source.js'
 import { loadProjectFile } from '../provision/project/load.js'
 import { provision } from '../provision/provisioner.js'
 import { type NvflareVersion, parseNvflareVersion } from '../provision/targets/version.js'
@@ -23,18 +24,29 @@ export interface ProvisionFlags {
   force?: boolean
   json?: boolean
   nvflareVersion?: string
+  keySource?: string
 }
 
-/** Provisions `flags.projectFile`: what `provision -p FILE` and `init --provision` run. */
-export async function runProvision(flags: ProvisionFlags & { projectFile: string }): Promise<number> {
+/**
+ * Provisions `flags.projectFile`: what `provision -p FILE` and `init --provision` run. `earlyKeys`: the
+ * pool main.ts started for this run (it closes it); without it the run makes its own keys.
+ */
+export async function runProvision(
+  flags: ProvisionFlags & { projectFile: string },
+  earlyKeys?: KeySource,
+): Promise<number> {
   const nvflareVersion = targetFlag(flags.nvflareVersion)
+  // main.ts started earlyKeys with the method of the same --key-source
+  const keySource = earlyKeys ?? keyMethodFlag(flags.keySource)
   const project = loadProjectFile(flags.projectFile, { addClients: flags.addClient, addUsers: flags.addUser })
   const mode = renderMode(flags.json ?? false)
   const renderer = createRenderer(mode)
   const zips: ZipLine[] = []
   const killAt = killPointHook() // test-only crash points (kill-point.ts); nothing unless the env names one
+  let newKeys = 0
   const onEvent = (e: ProvisionEvent) => {
     if (e.type === 'zip-written') zips.push({ name: e.name, file: e.file, sha256: e.sha256 })
+    if (e.type === 'key-generated') newKeys++
     renderer.onEvent(e)
     killAt?.(e)
   }
@@ -52,9 +64,10 @@ export async function runProvision(flags: ProvisionFlags & { projectFile: string
       onEvent,
       signal: stop.signal,
       ...(nvflareVersion ? { nvflareVersion } : {}),
+      ...(keySource ? { keySource } : {}),
     })
     renderer.done()
-    printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips })
+    printSummary(project, result, { json: mode === 'json', warnings: project.warnings, zips, newKeys })
     return ExitCode.ok
   } finally {
     stop.dispose()
@@ -80,6 +93,11 @@ function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
   }
   for (const name of signals) process.on(name, onSignal)
   return { signal: controller.signal, dispose }
+}
+
+/** `--key-source`, checked before anything is read or written. */
+function keyMethodFlag(value: string | undefined): KeyMethod | undefined {
+  return value === undefined ? undefined : parseKeyMethod(value, '--key-source')
 }
 
 /** `--nvflare-version`, checked before anything is read or written. */

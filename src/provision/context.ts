@@ -6,6 +6,7 @@ import { fsError } from './fs/fs-error.js'
 import { resolveInside } from './fs/safe-path.js'
 import { writeFileWhole } from './fs/write-whole.js'
 import { FileMode, SIGNED_FOLDERS } from './layout.js'
+import type { RunKeys } from './pki/key-pool.js'
 import type { Participant, Project } from './project/types.js'
 import { DEFAULT_NVFLARE_VERSION, type NvflareVersion } from './targets/version.js'
 
@@ -84,6 +85,8 @@ export interface ProvisionContext extends MaterialSlots {
   readonly now: () => Date
   /** Aborted when the run should stop (Ctrl-C): builders check it in long waits. */
   readonly signal: AbortSignal
+  /** Where the cert builder gets private keys, and whether it closes that source when it is done. */
+  readonly keys: RunKeys
   emit(event: ProvisionEvent): void
   /** Absolute path of a participant's kit folder inside wip/. */
   kitDir(participant: Participant | string): string
@@ -144,6 +147,7 @@ export interface ContextInit {
   now: () => Date
   onEvent: EventSink
   signal?: AbortSignal
+  keys: RunKeys
 }
 
 /** A file the signature builder signs: directly in one of a kit's SIGNED_FOLDERS. */
@@ -173,6 +177,7 @@ export function createContext(init: ContextInit): RunContext {
     prodDir: init.prodDir,
     now: init.now,
     signal: init.signal ?? new AbortController().signal,
+    keys: init.keys,
     emit: init.onEvent,
     kitDir: (p) => resolveInside(init.wipDir, typeof p === 'string' ? p : p.name),
     writeFile(relPath, data, mode = FileMode.file) {

@@ -13,6 +13,8 @@ import { refuseSymlink, resolveInside } from './fs/safe-path.js'
 import { throwIfInterrupted } from './interrupt.js'
 import { FileMode, Layout, prodDirName } from './layout.js'
 import { acquireLock } from './lock.js'
+import { runKeys } from './pki/key-pool.js'
+import type { KeyMethod, KeySource } from './pki/key-source.js'
 import type { ParticipantType, Project } from './project/types.js'
 import { checkProjectForTarget } from './targets/check-project.js'
 import { type RunTarget, readStoredTarget, resolveTarget, serializeTarget } from './targets/state-target.js'
@@ -33,6 +35,13 @@ export interface ProvisionRequest {
    * DEFAULT_NVFLARE_VERSION. The run keeps its target in state/ for the next.
    */
   nvflareVersion?: NvflareVersion
+  /**
+   * Where the private keys come from. A KeySource of yours is used as it is, and you close it (one source can
+   * serve several runs). A method (`'openssl'` or `'prime-search'`), or nothing for the default
+   * (`defaultKeyMethod()`: OpenSSL when the runtime has OpenSSL 3.5 or newer), gives the run a worker pool of
+   * its own, with at most one worker per key and per core, closed when the certificates are made.
+   */
+  keySource?: KeySource | KeyMethod
 }
 
 export interface ProvisionResult {
@@ -42,6 +51,8 @@ export interface ProvisionResult {
   he: HeSummary | undefined
   /** The NVFlare version the kits were written for, and where that came from. */
   target: RunTarget
+  /** The name of the run's key source (`openssl-3.5.1`, `prime-search`, or a KeySource's own name). */
+  keySource: string
 }
 
 /**
@@ -72,7 +83,7 @@ export async function provision(req: ProvisionRequest): Promise<ProvisionResult>
     const ctx = newContext(req, options, projectDir, now, target.version)
     removeStaleTemps(ctx.stateDir) // left by a run killed while it wrote state
     ctx.stageState(Layout.targetStateFile, serializeTarget(target.version))
-    return { ...(await runInWip(ctx, builders)), target }
+    return { ...(await runInWip(ctx, builders)), target, keySource: ctx.keys.source.name }
   } catch (error) {
     release?.()
     release = undefined
@@ -101,10 +112,14 @@ function newContext(
     now,
     onEvent: req.onEvent ?? (() => {}),
     signal: req.signal,
+    keys: runKeys(req.keySource),
   })
 }
 
-async function runInWip(ctx: RunContext, builders: Builder[]): Promise<Omit<ProvisionResult, 'target'>> {
+async function runInWip(
+  ctx: RunContext,
+  builders: Builder[],
+): Promise<Omit<ProvisionResult, 'target' | 'keySource'>> {
   rmSync(ctx.wipDir, { recursive: true, force: true }) // left by a run that was killed
   mkdirSync(ctx.wipDir, { mode: FileMode.dir })
   try {

@@ -2,8 +2,7 @@ import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { KeySource } from '../../src/provision/pki/key-pool.js'
-import { generateRsaKeyPem } from '../../src/provision/pki/rsa-keygen.mjs'
+import { fixtureKeySource, testKeys } from './key-fixtures.js'
 import { admin, client, makeContext, makeProject, relay, server } from './project-fixtures.js'
 
 /** A temp dir per test; call the returned cleanup in afterEach. */
@@ -12,25 +11,7 @@ export function makeTempDir(prefix = 'fedforge-pki-'): { dir: string; cleanup: (
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-const keyCache: string[] = []
-
-/** `count` distinct RSA-2048 keys, made once per test process and shared by its tests. */
-export function testKeys(count: number): string[] {
-  while (keyCache.length < count) keyCache.push(generateRsaKeyPem())
-  return keyCache.slice(0, count)
-}
-
-/** A KeySource that hands out the cached keys in order (then makes more), so builder tests stay fast. */
-export function fixtureKeySource(offset = 0): KeySource {
-  let next = offset
-  return {
-    prefetch() {},
-    take: async () => testKeys(next + 1)[next++]!,
-    close: async () => {},
-  }
-}
-
-export { admin, client, makeContext, makeProject, relay, server }
+export { admin, client, fixtureKeySource, makeContext, makeProject, relay, server, testKeys }
 
 /** Issuer-verified chain check with Node's X509Certificate. */
 export function chainsTo(certPem: string, rootPem: string): boolean {
@@ -56,7 +37,7 @@ export async function buildSignedKits(
     projectName,
   )
   const { ctx, events } = makeContext(project, dir, now)
-  const cert = createCertBuilder({ rootValidDays: 360, keySource: () => fixtureKeySource() })
+  const cert = createCertBuilder({ rootValidDays: 360 })
   await cert.initialize?.(ctx)
   await cert.build(ctx)
   const identity = {

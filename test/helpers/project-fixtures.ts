@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import { createContext, type ProvisionOptions, type RunContext } from '../../src/provision/context.js'
 import type { ProvisionEvent } from '../../src/provision/events.js'
+import type { RunKeys } from '../../src/provision/pki/key-pool.js'
+import type { KeySource } from '../../src/provision/pki/key-source.js'
 import type {
   AdminParticipant,
   ClientParticipant,
@@ -9,6 +11,7 @@ import type {
   RelayParticipant,
   ServerParticipant,
 } from '../../src/provision/project/types.js'
+import { fixtureKeySource } from './key-fixtures.js'
 
 /** Hand-built participants, projects and contexts for builder tests (no project file involved). */
 
@@ -81,6 +84,8 @@ export function makeContext(
   dir: string,
   now: Date,
   options: Partial<ProvisionOptions> = {},
+  /** The run's keys; a bare KeySource is the caller's (not closed by the run). Default: the cached test keys. */
+  keys: KeySource | RunKeys = fixtureKeySource(),
 ): { ctx: RunContext; events: ProvisionEvent[] } {
   const events: ProvisionEvent[] = []
   const projectDir = join(dir, project.name)
@@ -93,6 +98,7 @@ export function makeContext(
     prodDir: join(projectDir, 'prod_00'),
     now: () => now,
     onEvent: (e) => events.push(e),
+    keys: 'source' in keys ? keys : { source: keys, closeWhenDone: false },
   })
   return { ctx, events }
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
 import { pathExists } from '../../provision/fs/safe-path.js'
+import { KEY_METHODS, type KeySource } from '../../provision/pki/key-source.js'
 import { DEFAULT_NVFLARE_VERSION, NVFLARE_VERSIONS } from '../../provision/targets/version.js'
 import { readTemplate } from '../../provision/templates.js'
 import { type ProvisionFlags, runProvision } from '../provision-run.js'
@@ -9,7 +10,8 @@ import { action, out } from '../run.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
-export function registerProvision(program: Command): void {
+/** `earlyKeys`: the pool main.ts started for this run (it closes it); without it the run makes its own. */
+export function registerProvision(program: Command, earlyKeys?: KeySource): void {
   program
     .option('-p, --project-file <file>', 'the project.yml to provision (NVFlare format)')
     .option('-w, --workspace <dir>', 'folder that holds <project name>/prod_NN and state/', 'workspace')
@@ -35,17 +37,21 @@ export function registerProvision(program: Command): void {
       '--nvflare-version <version>',
       `the NVFlare version the sites run: ${NVFLARE_VERSIONS.join(', ')} (default: the one state/ kept, else ${DEFAULT_NVFLARE_VERSION})`,
     )
+    .option(
+      '--key-source <method>',
+      `how RSA keys are made: ${KEY_METHODS.join(' or ')} (default: openssl with OpenSSL 3.5 or newer, else prime-search)`,
+    )
     .option('-g, --generate', 'write a sample project.yml (to -p FILE, default ./project.yml) and stop')
     .option('--force', 'with -g: overwrite an existing file')
     .option('--json', 'print the result as one JSON document on standard output')
-    .action(action((flags: ProvisionFlags) => provisionCommand(flags)))
+    .action(action((flags: ProvisionFlags) => provisionCommand(flags, earlyKeys)))
 }
 
 /** `-g`, the wizard without `-p`, or a run of the project file. */
-function provisionCommand(flags: ProvisionFlags): Promise<number> | number {
+function provisionCommand(flags: ProvisionFlags, earlyKeys?: KeySource): Promise<number> | number {
   if (flags.generate) return generateSample(flags.projectFile ?? 'project.yml', flags.force ?? false)
   if (!flags.projectFile) return noProjectFile(flags)
-  return runProvision({ ...flags, projectFile: flags.projectFile })
+  return runProvision({ ...flags, projectFile: flags.projectFile }, earlyKeys)
 }
 
 function generateSample(path: string, force: boolean): number {

@@ -15,6 +15,8 @@ export interface SummaryOptions {
   json: boolean
   warnings: string[]
   zips: ZipLine[]
+  /** RSA keys this run made (its `key-generated` events). */
+  newKeys: number
 }
 
 /** The closing lines of a run: where the kits are and what to do next (or one JSON document). */
@@ -32,6 +34,8 @@ export function printSummary(project: Project, result: ProvisionResult, options:
       prodDir,
       kits,
       he: result.he ?? null,
+      keySource: result.keySource,
+      newKeys: options.newKeys,
       zips,
       warnings: options.warnings,
     }
@@ -44,6 +48,7 @@ export function printSummary(project: Project, result: ProvisionResult, options:
   out(`Provisioned ${project.name}: ${result.kits.length} kits (${parts.join(', ')})`)
   out(`  in ${result.prodDir}`)
   out(`  ${targetLine(result.target)}`)
+  out(`  ${keysLine(result.keySource, options.newKeys)}`)
   if (result.he) {
     const he = result.he
     const key = he.reusedKey ? 'existing key reused' : 'new key'
@@ -67,6 +72,12 @@ export function targetLine(t: RunTarget): string {
     return `NVFlare ${t.version}: target changed from ${t.changedFrom} to ${t.version} (every kit of this run is for ${t.version}; later runs keep it)`
   }
   return `NVFlare ${t.version} (${SOURCE[t.source]})`
+}
+
+/** How many RSA keys were made, and by what (kept keys are reused from state/). */
+export function keysLine(source: string, made: number): string {
+  if (made === 0) return 'RSA keys: none new (every key was kept in state/)'
+  return `RSA keys: ${made} new, made by ${source}`
 }
 
 function printNextSteps(project: Project, result: ProvisionResult, zipped: boolean): void {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { type BuilderFactory, defineBuilder, type TypedBuilder } from '../builder.js'
@@ -10,7 +9,6 @@ import { unlessInterrupted } from '../interrupt.js'
 import { FileMode, Layout } from '../layout.js'
 import { parseCertInfo } from '../pki/cert-info.js'
 import { type CertParams, createIssuer, type Issuer, issueLeafCert, issueRootCert } from '../pki/certs.js'
-import { adoptEarlyKeyPool, KeyPool, type KeySource } from '../pki/key-pool.js'
 import {
   checkStoredCredential,
   kitCertFiles,
@@ -24,8 +22,6 @@ import type { Participant } from '../project/types.js'
 export interface CertBuilderOptions {
   /** Validity of a new root CA, in days (NVFlare's `root_valid_days`). Default 360. */
   rootValidDays: number
-  /** Makes the key source for `count` keys. Default: a worker pool on every core. */
-  keySource?: (count: number) => KeySource
   /** Serial-number randomness. Default: `crypto.randomBytes`. */
   randomBytes?: (size: number) => Uint8Array
 }
@@ -113,26 +109,24 @@ function writeCredential(
 /** The cert builder: root CA, one certificate and key per participant, listener certificates, state. */
 export function createCertBuilder(options: CertBuilderOptions): TypedBuilder<'kit-folders', 'pki'> {
   let plan: Plan | undefined
-  let keys: KeySource | undefined
-  const makeKeys = options.keySource ?? defaultKeySource
+  /** The run's own key pool is closed once the keys are made (its workers free the cores) or at finalize. */
+  const closeOwnKeys = async (ctx: ProvisionContext) => {
+    if (ctx.keys.closeWhenDone) await ctx.keys.source.close()
+  }
 
   return {
     name: 'cert',
     initialize(ctx) {
       plan = planRun(ctx)
-      const count = (plan.state ? 0 : 1) + plan.fresh.length + plan.listeners.length
-      if (count > 0) {
-        keys = makeKeys(count)
-        keys.prefetch(count)
-      }
+      const count = keyCount(plan)
+      if (count > 0) ctx.keys.source.prefetch(count)
     },
     async build(ctx) {
       if (!plan) throw new Error('cert builder: build() before initialize()')
-      const total = (plan.state ? 0 : 1) + plan.fresh.length + plan.listeners.length
+      const total = keyCount(plan)
       let done = 0
       const nextKey = async (name: string) => {
-        if (!keys) throw new Error('cert builder: no key source')
-        const pem = await unlessInterrupted(keys.take(), ctx.signal)
+        const pem = await unlessInterrupted(ctx.keys.source.take(), ctx.signal)
         ctx.emit({ type: 'key-generated', name, done: ++done, total })
         return pem
       }
@@ -146,7 +140,7 @@ export function createCertBuilder(options: CertBuilderOptions): TypedBuilder<'ki
         participants.set(p.name, { certPem: issueLeafCert(leafSpecFor(p, keyPem), issuer, params()), keyPem })
       }
       const listeners = await issueListeners(plan.listeners, issuer, nextKey, params)
-      await keys?.close()
+      await closeOwnKeys(ctx)
       writeKits(ctx, root, participants, listeners, new Set(plan.fresh.map((p) => p.name)))
       ctx.provide('pki', { root, participants, listeners })
       ctx.stageState(
@@ -154,18 +148,13 @@ export function createCertBuilder(options: CertBuilderOptions): TypedBuilder<'ki
         serializeCertState({ root, participants, extras: plan.state?.extras ?? {} }),
       )
     },
-    async finalize() {
-      await keys?.close()
-    },
+    finalize: closeOwnKeys,
   }
 }
 
-/** Workers on every core the run can use: the pool the CLI started early (grown), or a new one. */
-function defaultKeySource(count: number): KeySource {
-  const size = Math.min(count, availableParallelism())
-  const early = adoptEarlyKeyPool()
-  early?.grow(size)
-  return early ?? new KeyPool({ size })
+/** Keys this run makes: the root's (unless kept), one per new participant, one per listener. */
+function keyCount(plan: Plan): number {
+  return (plan.state ? 0 : 1) + plan.fresh.length + plan.listeners.length
 }
 
 function newRoot(ctx: ProvisionContext, days: number, keyPem: string, params: CertParams): Credential {

@@ -3,6 +3,7 @@ import { buildKitFiles, parseStaticArgs } from '../builders/static-files.js'
 import type { ProvisionContext } from '../context.js'
 import { resolveInside } from '../fs/safe-path.js'
 import { FileMode } from '../layout.js'
+import type { KeySource } from '../pki/key-source.js'
 import type { Participant, Project } from '../project/types.js'
 import type { NvflareVersion } from '../targets/version.js'
 import type { KitFile } from './approval.js'
@@ -49,7 +50,16 @@ function memoryContext(
     stagedState: new Map(),
     pki: undefined,
     he: undefined,
+    keys: { source: NO_KEYS, closeWhenDone: false },
   }
+}
+
+/** The distributed flow makes no key here (the site made its own): a key source that refuses. */
+const NO_KEYS: KeySource = {
+  name: 'none',
+  prefetch: () => {},
+  take: () => Promise.reject(new Error('approve: a builder step asked for a new key')),
+  close: async () => {},
 }
 
 /** The static builder's arguments as project.yml gives them. */

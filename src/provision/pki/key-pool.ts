@@ -1,21 +1,21 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-
-/** Where the cert builder gets private keys from (a pool in production, fixtures in tests). */
-export interface KeySource {
-  /**
-   * Asks for keys to be made in the background until `count` are ready or being made (a hint; `take`
-   * works without it).
-   */
-  prefetch(count: number): void
-  /** The next key, PEM PKCS#1 ("BEGIN RSA PRIVATE KEY"), RSA-2048, e = 65537. */
-  take(): Promise<string>
-  close(): Promise<void>
-}
+import { ExitCode, ProvisionError } from '../../errors.js'
+import {
+  defaultKeyMethod,
+  type KeyMethod,
+  type KeySource,
+  keyMethodName,
+  parseKeyMethod,
+} from './key-source.js'
 
 export interface KeyPoolOptions {
-  /** Number of worker threads. Default: `os.availableParallelism()`. */
+  /** How the workers make keys. Default: `defaultKeyMethod()` (OpenSSL from 3.5 on, else our prime search). */
+  method?: KeyMethod
+  /** Workers started at once, to make keys before anyone asks. Default 0: each starts when a key is asked for. */
   size?: number
+  /** The most workers the pool runs, one key each at a time. Default: `os.availableParallelism()`. */
+  maxSize?: number
 }
 
 interface Slot {
@@ -23,13 +23,22 @@ interface Slot {
   busy: number
 }
 
+/** What a worker replies (keygen-worker.mjs). */
+interface KeyReply {
+  pem?: string
+  error?: string
+}
+
 /**
- * RSA-2048 keys made by worker threads, one key at a time per worker, so every core is busy while the main
- * thread writes files. Each key is assembled from two random probable primes (prime-search.mjs; about 5x
- * faster than `generateKeyPair('rsa', 2048)` in Node 20); see rsa-keygen.mjs for why that is sound.
- * Workers are ref'd only while a request is in flight, so an idle pool never keeps the process alive.
+ * RSA-2048 keys made by worker threads, one key at a time per worker, so that the cores are busy while the
+ * main thread writes files. A worker starts when a key is asked for and every running worker is busy, up to
+ * `maxSize`: a run that needs 3 keys starts at most 3. Workers are ref'd only while a request is in flight,
+ * so an idle pool never keeps the process alive; `close` ends them.
  */
 export class KeyPool implements KeySource {
+  readonly method: KeyMethod
+  readonly name: string
+  private readonly maxSize: number
   private readonly slots: Slot[] = []
   private readonly ready: string[] = []
   private readonly waiting: { resolve: (pem: string) => void; reject: (error: Error) => void }[] = []
@@ -39,17 +48,20 @@ export class KeyPool implements KeySource {
   private closed = false
 
   constructor(options: KeyPoolOptions = {}) {
-    const size = Math.max(1, options.size ?? availableParallelism())
+    this.method = options.method === undefined ? defaultKeyMethod() : parseKeyMethod(options.method, 'method')
+    this.name = keyMethodName(this.method)
+    const size = Math.max(0, options.size ?? 0)
+    this.maxSize = Math.max(1, size, options.maxSize ?? availableParallelism())
     for (let i = 0; i < size; i++) this.slots.push(this.spawn())
   }
 
+  /** Workers running now. */
   get size(): number {
     return this.slots.length
   }
 
-  /** Adds workers until there are `size` (never removes any). */
-  grow(size: number): void {
-    while (!this.closed && this.slots.length < size) this.slots.push(this.spawn())
+  get isClosed(): boolean {
+    return this.closed
   }
 
   prefetch(count: number): void {
@@ -84,7 +96,7 @@ export class KeyPool implements KeySource {
     const worker = new Worker(new URL('./keygen-worker.mjs', import.meta.url))
     const slot: Slot = { worker, busy: 0 }
     worker.unref()
-    worker.on('message', (msg: { pem?: string; error?: string }) => this.onKey(slot, msg))
+    worker.on('message', (msg: KeyReply) => this.onKey(slot, msg))
     worker.on('error', (error) => this.fail(error))
     worker.on('exit', (code) => {
       if (!this.closed) this.fail(new Error(`a key-generation worker exited with code ${code}`))
@@ -92,15 +104,24 @@ export class KeyPool implements KeySource {
     return slot
   }
 
-  private request(): void {
-    if (this.closed || this.failure) return
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a))
-    if (slot.busy++ === 0) slot.worker.ref()
-    this.requested++
-    slot.worker.postMessage(this.nextId++)
+  /** The least busy worker; a new one when every worker is busy and the pool may grow. */
+  private pick(): Slot {
+    const idlest = this.slots.reduce<Slot | undefined>((a, b) => (a && a.busy <= b.busy ? a : b), undefined)
+    if (idlest && (idlest.busy === 0 || this.slots.length >= this.maxSize)) return idlest
+    const slot = this.spawn()
+    this.slots.push(slot)
+    return slot
   }
 
-  private onKey(slot: Slot, msg: { pem?: string; error?: string }): void {
+  private request(): void {
+    if (this.closed || this.failure) return
+    const slot = this.pick()
+    if (slot.busy++ === 0) slot.worker.ref()
+    this.requested++
+    slot.worker.postMessage({ id: this.nextId++, method: this.method })
+  }
+
+  private onKey(slot: Slot, msg: KeyReply): void {
     if (this.closed) return // a key that arrives while the pool terminates: unwanted, and the worker stays ref'd
     if (--slot.busy === 0) slot.worker.unref()
     this.requested--
@@ -119,30 +140,35 @@ export class KeyPool implements KeySource {
   }
 }
 
-let early: KeyPool | undefined
+/** The key source of one run, and whether the run closes it when done (its own pool) or its caller does. */
+export interface RunKeys {
+  readonly source: KeySource
+  readonly closeWhenDone: boolean
+}
+
+function isKeySource(value: unknown): value is KeySource {
+  const v = value as Partial<Record<keyof KeySource, unknown>> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    [v.prefetch, v.take, v.close].every((f) => typeof f === 'function')
+  )
+}
 
 /**
- * For the CLI, before the rest of it loads: starts the workers and has them make two keys each while
- * the program loads and reads the project (about a third of a second in which one core would idle). The
- * cert builder adopts this pool (`adoptEarlyKeyPool`); a run that needs no new key discards it, and its
- * keys never leave memory.
+ * The keys of a run from the request's `keySource`: the caller's own source (the caller closes it), or a pool
+ * of the run's own with the method given or the default, which starts workers only when keys are asked for
+ * (at most one per key and per core) and which the cert builder closes.
  */
-export function startEarlyKeyPool(): void {
-  if (early) return
-  // at most 4 workers before the project is known (a small project on a big machine needs few); the cert
-  // builder grows the pool to the cores it can use
-  early = new KeyPool({ size: Math.min(4, availableParallelism()) })
-  early.prefetch(2 * early.size)
-}
-
-/** The pool `startEarlyKeyPool` started, handed over once (then undefined). */
-export function adoptEarlyKeyPool(): KeyPool | undefined {
-  const pool = early
-  early = undefined
-  return pool
-}
-
-/** Stops an early pool nobody adopted. */
-export async function discardEarlyKeyPool(): Promise<void> {
-  await adoptEarlyKeyPool()?.close()
+export function runKeys(choice: KeySource | KeyMethod | undefined): RunKeys {
+  if (isKeySource(choice)) return { source: choice, closeWhenDone: false }
+  if (typeof choice === 'object' && choice !== null) {
+    throw new ProvisionError('bad-key-source', 'keySource: the object given is not a KeySource', {
+      hint: 'a KeySource has a name (string) and prefetch, take and close methods; or pass "openssl" or "prime-search"',
+      exitCode: ExitCode.badInput,
+    })
+  }
+  const method = choice === undefined ? undefined : parseKeyMethod(choice, 'keySource')
+  return { source: new KeyPool({ method }), closeWhenDone: true }
 }

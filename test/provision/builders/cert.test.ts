@@ -42,8 +42,8 @@ const participants = (): Participant[] => [
   admin('member@nvidia.com', 'member'),
 ]
 
-async function run(ctx: RunContext, rootValidDays = 360, keyOffset = 0): Promise<void> {
-  const builder = createCertBuilder({ rootValidDays, keySource: () => fixtureKeySource(keyOffset) })
+async function run(ctx: RunContext, rootValidDays = 360): Promise<void> {
+  const builder = createCertBuilder({ rootValidDays })
   await builder.initialize?.(ctx)
   await builder.build(ctx)
   await builder.finalize?.(ctx)
@@ -143,8 +143,9 @@ describe('cert builder', () => {
     await run(first.ctx)
     commitState(first.ctx)
     const later = new Date(NOW.getTime() + 10 * DAY)
-    const second = makeContext(makeProject([...participants(), client('site-3')]), tmp.dir, later)
-    await run(second.ctx, 360, 20)
+    const project = makeProject([...participants(), client('site-3')])
+    const second = makeContext(project, tmp.dir, later, {}, fixtureKeySource(20))
+    await run(second.ctx)
     for (const p of [
       'server1/startup/server.crt',
       'server1/startup/server.key',
@@ -173,7 +174,7 @@ describe('cert builder', () => {
     commitState(first.ctx)
     const list = participants().map((p) => (p.name === changed.name ? changed : p))
     const { ctx } = makeContext(makeProject(list), tmp.dir, NOW)
-    const builder = createCertBuilder({ rootValidDays: 360, keySource: () => fixtureKeySource() })
+    const builder = createCertBuilder({ rootValidDays: 360 })
     const error = (() => {
       try {
         builder.initialize?.(ctx)
@@ -190,7 +191,7 @@ describe('cert builder', () => {
     const { ctx } = makeContext(makeProject([server()]), tmp.dir, NOW)
     mkdirSync(ctx.stateDir, { recursive: true })
     writeFileSync(join(ctx.stateDir, 'cert.json'), '{not json')
-    const builder = createCertBuilder({ rootValidDays: 360, keySource: () => fixtureKeySource() })
+    const builder = createCertBuilder({ rootValidDays: 360 })
     expect(() => builder.initialize?.(ctx)).toThrow(/cert\.json is not a valid certificate state file/)
     const other = makeContext(makeProject([server()], 'other_project'), tmp.dir, NOW)
     await run(other.ctx)
