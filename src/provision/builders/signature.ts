@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Builder, BuilderFactory } from '../builder.js'
 import { requirePki } from '../context.js'
 import { runLimited } from '../interrupt.js'
-import { SIGNED_FOLDERS } from '../layout.js'
+import { KIT_KINDS } from '../kit-kinds.js'
 import { ContentSigner, loadSigningKey, signFolder } from '../pki/signing.js'
 
 /** Folders signed at a time: enough to keep libuv's thread pool busy, few enough to stay far from EMFILE. */
@@ -19,7 +19,7 @@ export function createSignatureBuilder(): Builder {
     async build(ctx) {
       const signer = new ContentSigner(loadSigningKey(requirePki(ctx, 'signature').root.keyPem))
       const folders = ctx.project.participants
-        .flatMap((p) => SIGNED_FOLDERS.map((sub) => join(ctx.kitDir(p), sub)))
+        .flatMap((p) => KIT_KINDS[p.type].signedFolders.map((sub) => join(ctx.kitDir(p), sub)))
         .filter((dir) => existsSync(dir))
       await runLimited(folders, CONCURRENT_FOLDERS, ctx.signal, async (dir) => {
         const files = await signFolder(dir, signer, (path, entry) => ctx.takeWritten(path, entry))
