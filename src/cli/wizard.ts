@@ -1,3 +1,4 @@
+import { describeHeParams } from '../he-builder/describe-params.js'
 import { loadProject } from '../provision/project/load.js'
 import type { ProjectFile } from '../provision/project/schema.js'
 import type { Project } from '../provision/project/types.js'
@@ -61,7 +62,7 @@ export function summaryLines(s: WizardSettings, output: string): string[] {
       (server.hostNames.length > 0 ? `, also ${server.hostNames.join(', ')}` : ''),
     `  clients  ${s.clients.length}: ${abbreviate(s.clients.map((c) => c.name))} (orgs ${abbreviate(orgs)})`,
     `  admins   ${s.admins.map((a) => `${a.name} (${a.role}, ${a.org})`).join(', ')}`,
-    `  HE       ${he ? `CKKS N=${he.polyModulusDegree} [${he.coeffModBitSizes.join(', ')}] scale 2^${he.scaleBits}` : 'off'}`,
+    `  HE       ${he ? describeHeParams(he) : 'off'}`,
     `  file     ${output}`,
   ]
 }

@@ -6,9 +6,10 @@ import type { ProvisionContext } from '../provision/context.js'
 import { ReadLimit, readFileBounded } from '../provision/fs/read-bounded.js'
 import { FileMode, Layout } from '../provision/layout.js'
 import type { Participant } from '../provision/project/types.js'
+import { describeHeParams, sameHeParams } from './describe-params.js'
 import { HeContext, heParamsOf } from './he-context.js'
 import { makeHeKeyFiles } from './key-material.js'
-import { describeHeParams, type HeParams, parseHeArgs, sameHeParams } from './params.js'
+import { type HeParams, parseHeArgs } from './params.js'
 
 /** The HE key kept from earlier runs: the client context file (parameters + secret key) in state/. */
 interface KeptKey {

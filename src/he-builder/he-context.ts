@@ -1,4 +1,5 @@
 import { ProvisionError } from '../errors.js'
+import { describeEncryptionParams } from './describe-params.js'
 import { type HeParams, securityProblem } from './params.js'
 import {
   type CipherText,
@@ -179,11 +180,10 @@ function loadSecretKey(
 }
 
 function refusedParams(params: ParamsInfo): ProvisionError {
-  const bits = params.coeffModBitSizes.join(', ')
   const insecure = securityProblem(params.polyModulusDegree, params.coeffModBitSizes)
   return new ProvisionError(
     'he-params',
-    `SEAL refuses this context's encryption parameters (${params.scheme} N=${params.polyModulusDegree} [${bits}])${insecure ? `: ${insecure}` : ''}`,
+    `SEAL refuses this context's encryption parameters (${describeEncryptionParams(params)})${insecure ? `: ${insecure}` : ''}`,
     { hint: WORKING_PARAMS_HINT },
   )
 }

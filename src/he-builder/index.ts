@@ -1,16 +1,15 @@
 /** The HE builder's public API (loads node-seal only when a function that needs it is called). */
 export { createHeBuilder } from './builder.js'
 export { CkksVector, type EncryptOptions, encryptToBytes } from './ckks-vector.js'
+export { describeHeParams, type HeParamsInfo, sameHeParams } from './describe-params.js'
 export { HeContext, heParamsOf, type ParamsInfo } from './he-context.js'
 export { type CkksVectorInfo, inspectTenseal, type TensealContextInfo, type TensealInfo } from './inspect.js'
 export { AUTO_FLAGS_ALL, type HeKeyFiles, type HeKeyOptions, makeHeKeyFiles } from './key-material.js'
 export {
   DEFAULT_HE_PARAMS,
-  describeHeParams,
   type HeParams,
   MAX_COEFF_BITS_128,
   parseHeArgs,
-  sameHeParams,
   securityProblem,
 } from './params.js'
 export { loadSeal, type Seal } from './seal.js'

@@ -1,6 +1,7 @@
 import { ProvisionError } from '../errors.js'
+import { describeEncryptionParams, describeHeParams, sameHeParams } from './describe-params.js'
 import { describeParms, shapeOf } from './he-context.js'
-import { describeHeParams, type HeParams } from './params.js'
+import type { HeParams } from './params.js'
 import { loadSeal, type Seal, type SealScope, withScope } from './seal.js'
 import { checkSealBlob } from './seal-blob.js'
 import { sealLoadFailure, sealParamsFailure } from './seal-failure.js'
@@ -104,13 +105,10 @@ function checkMatches(
   p: HeParams,
 ): ReturnType<typeof describeParms> {
   const info = describeParms(seal, parms)
-  const same =
-    info.scheme === p.scheme &&
-    info.polyModulusDegree === p.polyModulusDegree &&
-    info.coeffModBitSizes.join() === p.coeffModBitSizes.join()
-  if (!same) {
+  // The blob holds no scale: the kept key takes the scale asked for.
+  if (!sameHeParams({ ...info, scaleBits: p.scaleBits }, p)) {
     throw reuseError(
-      `has ${info.scheme} N=${info.polyModulusDegree} [${info.coeffModBitSizes.join(', ')}], not the parameters asked for (${describeHeParams(p)})`,
+      `has ${describeEncryptionParams(info)}, not the parameters asked for (${describeHeParams(p)})`,
     )
   }
   return info

@@ -232,19 +232,3 @@ export function parseHeArgs(args: Readonly<Record<string, unknown>>): HeParams {
   const { message, hint } = checked.problem
   throw new ProvisionError('he-params', `he builder: ${message}`, hint === undefined ? {} : { hint })
 }
-
-/** True when two parameter sets describe the same HE setup. */
-export function sameHeParams(a: HeParams, b: HeParams): boolean {
-  return (
-    a.scheme === b.scheme &&
-    a.polyModulusDegree === b.polyModulusDegree &&
-    a.scaleBits === b.scaleBits &&
-    a.coeffModBitSizes.length === b.coeffModBitSizes.length &&
-    a.coeffModBitSizes.every((bits, i) => bits === b.coeffModBitSizes[i])
-  )
-}
-
-/** `CKKS N=8192 [60, 40, 40] scale 2^40` */
-export function describeHeParams(p: HeParams): string {
-  return `${p.scheme} N=${p.polyModulusDegree} [${p.coeffModBitSizes.join(', ')}] scale 2^${p.scaleBits}`
-}

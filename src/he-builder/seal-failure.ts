@@ -1,5 +1,6 @@
 import { ProvisionError } from '../errors.js'
-import { DEFAULT_HE_PARAMS, describeHeParams, type HeParams, securityProblem } from './params.js'
+import { describeHeParams } from './describe-params.js'
+import { DEFAULT_HE_PARAMS, type HeParams, securityProblem } from './params.js'
 
 /** What to try instead, in every message about parameters SEAL refuses. */
 export const WORKING_PARAMS_HINT = `NVFlare’s default works: ${describeHeParams(DEFAULT_HE_PARAMS)} (he builder args poly_modulus_degree, coeff_mod_bit_sizes, scale_bits); each prime needs at least log2(2N) + 1 bits and at most 60`

@@ -2,6 +2,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ProvisionError } from '../../src/errors.js'
 import {
+  contextParams,
+  describeEncryptionParams,
+  describeHeParams,
+  sameHeParams,
+} from '../../src/he-builder/describe-params.js'
+import {
   DEFAULT_HE_PARAMS,
   MAX_COEFF_BITS_128,
   parseHeArgs,
@@ -114,5 +120,30 @@ describe('parseHeArgs', () => {
         if (!secure) expect(() => parseHeArgs(args)).toThrow(/128-bit security/)
       }),
     )
+  })
+})
+
+describe('describeHeParams / sameHeParams: one description, structural equality', () => {
+  const ckks = {
+    scheme: 'CKKS',
+    polyModulusDegree: 8192,
+    coeffModBitSizes: [60, 40, 40],
+    scaleBits: 40,
+  } as const
+  it('writes parameters one way, with or without a scale', () => {
+    expect(describeHeParams(ckks)).toBe('CKKS N=8192 [60, 40, 40] scale 2^40')
+    expect(describeHeParams({ ...ckks, scaleBits: undefined })).toBe('CKKS N=8192 [60, 40, 40] scale none')
+    expect(describeHeParams(contextParams({ ...ckks, scale: 1_000_000 }))).toBe(
+      'CKKS N=8192 [60, 40, 40] scale 1000000',
+    )
+    expect(describeEncryptionParams(ckks)).toBe('CKKS N=8192 [60, 40, 40]')
+  })
+
+  it('compares field by field, not by their description', () => {
+    expect(sameHeParams(ckks, { ...ckks, coeffModBitSizes: [60, 40, 40] })).toBe(true)
+    expect(sameHeParams(ckks, { ...ckks, coeffModBitSizes: [60, 40] })).toBe(false)
+    expect(sameHeParams(ckks, { ...ckks, scaleBits: undefined })).toBe(false)
+    expect(sameHeParams(ckks, { ...ckks, scheme: 'BFV' })).toBe(false)
+    expect(sameHeParams(contextParams({ ...ckks, scale: 2 ** 40 }), ckks)).toBe(true)
   })
 })

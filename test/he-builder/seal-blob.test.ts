@@ -81,6 +81,41 @@ describe('SEAL blobs are bounded before SEAL inflates them', () => {
     }
   })
 
+  it('bounds relinearization keys: what SEAL writes passes (its nested keys take extra blocks), a bomb does not', async () => {
+    const seal = await loadSeal()
+    for (const [n, bits] of [
+      [4096, [40, 20, 40]],
+      [16384, [60, 40, 40, 60]],
+    ] as const) {
+      const params: HeParams = {
+        scheme: 'CKKS',
+        polyModulusDegree: n,
+        coeffModBitSizes: [...bits],
+        scaleBits: bits[1],
+      }
+      const files = await makeHeKeyFiles(params)
+      const shape = { polyModulusDegree: n, coeffModCount: bits.length }
+      const written = decodeTensealContext(files.server).public.relinKeys!
+      checkSealBlob(written, 'relinearization keys', shape)
+      const he = HeContext.fromFile(seal, decodeTensealContext(files.client))
+      const keys = seal.RelinKeys()
+      try {
+        keys.loadArray(he.context, written)
+        for (const mode of [seal.ComprModeType.none, seal.ComprModeType.zlib, seal.ComprModeType.zstd]) {
+          checkSealBlob(keys.saveArray(mode), 'relinearization keys', shape)
+        }
+      } finally {
+        keys.delete()
+        he.delete()
+      }
+      const limit = inflatedLimit('relinearization keys', shape)
+      const bomb = sealBlob(zstdRleBomb(2 * limit + 2 * ZSTD_BLOCK_MAX), 'zstd')
+      expect(refusal(() => checkSealBlob(bomb, 'relinearization keys', shape)).message).toMatch(
+        new RegExp(`relinearization keys blob .* for N=${n} with ${bits.length} primes`),
+      )
+    }
+  })
+
   it('refuses zstd that can inflate past the limit, declared or not, and broken streams', () => {
     const limit = inflatedLimit('encryption parameters')
     const rle = refusal(() => checkSealBlob(sealBlob(zstdRleBomb(4 * GiB), 'zstd'), 'encryption parameters'))

@@ -2,6 +2,8 @@ import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type HeKeyFiles, makeHeKeyFiles } from '../../src/he-builder/key-material.js'
+import { DEFAULT_HE_PARAMS } from '../../src/he-builder/params.js'
 import { fixtureKeySource, testKeys } from './key-fixtures.js'
 import { admin, client, makeContext, makeProject, relay, server } from './project-fixtures.js'
 
@@ -18,6 +20,14 @@ export function chainsTo(certPem: string, rootPem: string): boolean {
   const cert = new X509Certificate(certPem)
   const root = new X509Certificate(rootPem)
   return cert.checkIssued(root) && cert.verify(root.publicKey)
+}
+
+let heKeyFiles: Promise<HeKeyFiles> | undefined
+
+/** One real HE key pair (NVFlare's default parameters), made once per test process. */
+export function testHeKeyFiles(): Promise<HeKeyFiles> {
+  heKeyFiles ??= makeHeKeyFiles(DEFAULT_HE_PARAMS)
+  return heKeyFiles
 }
 
 /**
@@ -45,10 +55,11 @@ export async function buildSignedKits(
     client: { ssl_cert: 'client.crt' },
   }
   ctx.writeFile('server1/startup/fed_server.json', JSON.stringify({ servers: [{ name: projectName }] }))
-  ctx.writeFile('server1/startup/server_context.tenseal', 'server context, no secret key')
+  const he = await testHeKeyFiles()
+  ctx.writeFile('server1/startup/server_context.tenseal', he.server)
   for (const site of ['site-1', 'site-2']) {
     ctx.writeFile(`${site}/startup/fed_client.json`, JSON.stringify(identity))
-    ctx.writeFile(`${site}/startup/client_context.tenseal`, 'client context with the secret key')
+    ctx.writeFile(`${site}/startup/client_context.tenseal`, he.client, 0o600)
     ctx.writeFile(`${site}/startup/start.sh`, '#!/bin/sh\n', 0o755)
   }
   ctx.writeFile(

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -8,9 +8,10 @@ import { isProvisionError } from '../../src/errors.js'
 import { Layout } from '../../src/provision/layout.js'
 import { detectKitTarget } from '../../src/provision/targets/detect.js'
 import type { NvflareVersion } from '../../src/provision/targets/version.js'
+import { verifyKit } from '../../src/provision/verify/verify-kit.js'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
 import { CLIENT_PY, readJson, tempDirs } from './helpers.js'
-import { ADMIN, copyKits, provisionHeKits, resign } from './kits.js'
+import { ADMIN, copyKits, provisionHeKits, reprovisionHeKits } from './kits.js'
 
 const shared = tempDirs()
 const temp = tempDirs()
@@ -182,6 +183,29 @@ describe('provision job fedavg-he: the NVFlare target', () => {
     },
   )
 
+  it('refuses to export a job for kits verifyKit fails, with its message (a tampered client signature)', async () => {
+    const kits = copyKits(prodDir, temp.make())
+    const sigFile = join(kits, 'site-2', Layout.startup, Layout.signature)
+    const signatures = readJson(sigFile) as Record<string, string>
+    const first = signatures[Layout.fedClient] as string
+    // Another valid-looking RSA-PSS signature: that of a different file in the same folder.
+    signatures[Layout.fedClient] = signatures['start.sh'] as string
+    expect(signatures[Layout.fedClient]).not.toBe(first)
+    writeFileSync(sigFile, JSON.stringify(signatures))
+    const report = await verifyKit(join(kits, 'site-2'))
+    const failed = report.checks.filter((c) => c.status === 'fail')
+    expect(failed.map((c) => [c.name, c.message])).toEqual([
+      ['signatures', `startup/${Layout.fedClient} does not match its signature`],
+    ])
+    const out = temp.make()
+    const error = await run(['--kits', kits, '--train-script', CLIENT_PY, '-o', out]).catch((e: unknown) => e)
+    expect(isProvisionError(error) && [error.code, error.problems]).toEqual([
+      'kits-not-he-ready',
+      failed.map((c) => `site-2: ${c.name}: ${c.message}`),
+    ])
+    expect(readdirSync(out)).toEqual([])
+  })
+
   it('refuses an unknown --nvflare-version (exit 2) before it reads the kits', async () => {
     const error = await run([
       '--kits',
@@ -197,15 +221,12 @@ describe('provision job fedavg-he: the NVFlare target', () => {
 
   it('refuses kits written for different versions (exit 2), naming them', async () => {
     const kits = copyKits(prodDir, temp.make())
-    const site = join(kits, 'site-1')
-    const fedClient = join(site, Layout.startup, 'fed_client.json')
-    const config = readJson(fedClient) as Record<string, unknown>
-    // A 2.7 kit names an overseer agent; a 2.7 federation's own kits lose it instead.
     const told = detectKitTarget(join(kits, 'server'))
-    if (told === '2.7') delete config['overseer_agent']
-    else config['overseer_agent'] = { path: 'nvflare.ha.dummy_overseer_agent.DummyOverseerAgent', args: {} }
-    writeFileSync(fedClient, JSON.stringify(config, null, 2))
-    await resign(projectDir, site)
+    // site-1 from a later run of the same workspace (same root CA and HE key) for another version.
+    const again = await reprovisionHeKits(projectDir, 3, told === '2.7' ? '2.8' : '2.7')
+    const site = join(kits, 'site-1')
+    rmSync(site, { recursive: true })
+    cpSync(join(again, 'site-1'), site, { recursive: true })
     const other = detectKitTarget(site)
     const error = await run(['--kits', kits, '--train-script', CLIENT_PY, '-o', temp.make()]).catch(
       (e: unknown) => e,

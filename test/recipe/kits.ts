@@ -1,22 +1,37 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { makeHeKeyFiles } from '../../src/he-builder/key-material.js'
 import { DEFAULT_HE_PARAMS } from '../../src/he-builder/params.js'
 import { Layout } from '../../src/provision/layout.js'
 import { ContentSigner, loadSigningKey, signFolder } from '../../src/provision/pki/signing.js'
 import { loadProject } from '../../src/provision/project/load.js'
 import { provision } from '../../src/provision/provisioner.js'
+import type { NvflareVersion } from '../../src/provision/targets/version.js'
 import { pocProjectYaml } from '../../src/recipe/envs/poc-env.js'
 
 export const ADMIN = 'admin@nvidia.com'
 /** A fixed clock, so certificates do not depend on when the tests run. */
 export const NOW = () => new Date('2026-01-15T12:00:00Z')
 
-/** Provisions an HE project (server, site-1..N, admin) and returns its prod_NN folder. */
+/**
+ * Provisions an HE project (server, site-1..N, admin) and returns its prod_NN folder. On the real clock:
+ * `provision job` checks the certificates against it (verifyKit), so fixed dates would expire.
+ */
 export async function provisionHeKits(workspace: string, numClients = 2, projectName = 'example_project') {
   const project = loadProject(pocProjectYaml(projectName, numClients, ADMIN))
-  const result = await provision({ project, workspace, now: NOW })
+  const result = await provision({ project, workspace })
   return { prodDir: result.prodDir, projectDir: result.projectDir }
+}
+
+/** Provisions the workspace of `projectDir` again for `nvflareVersion` (same root CA and HE key): its new prod_NN. */
+export async function reprovisionHeKits(
+  projectDir: string,
+  numClients: number,
+  nvflareVersion: NvflareVersion,
+  projectName = 'example_project',
+): Promise<string> {
+  const project = loadProject(pocProjectYaml(projectName, numClients, ADMIN))
+  return (await provision({ project, workspace: dirname(projectDir), nvflareVersion })).prodDir
 }
 
 /** A private copy of a provisioned prod_NN folder (tests that tamper with kits use their own). */

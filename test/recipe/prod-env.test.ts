@@ -3,11 +3,12 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isProvisionError, type ProvisionError } from '../../src/errors.js'
 import { Layout } from '../../src/provision/layout.js'
+import { verifyKit } from '../../src/provision/verify/verify-kit.js'
 import { ProdEnv } from '../../src/recipe/envs/prod-env.js'
 import { type NvflareRuntime, probeNvflare } from '../../src/recipe/envs/runtime.js'
 import { FedAvgRecipeWithHE } from '../../src/recipe/fedavg-he.js'
 import { CLIENT_PY, tempDirs } from './helpers.js'
-import { ADMIN, copyKits, otherHeKey, provisionHeKits, replaceContext } from './kits.js'
+import { ADMIN, copyKits, otherHeKey, provisionHeKits, replaceContext, resign } from './kits.js'
 
 const shared = tempDirs()
 const temp = tempDirs()
@@ -85,36 +86,45 @@ describe('ProdEnv', () => {
     expect([e.code, e.message]).toEqual(['admin-kit-user', expect.stringContaining('"admin@nvidia.com"')])
   })
 
-  it('refuses when the certificate CN is not the username', async () => {
+  it('refuses when the certificate CN is not the username (verifyKit’s identity check)', async () => {
     const kits = copyKits(prodDir, temp.make())
     const fedAdmin = join(kits, ADMIN, Layout.startup, Layout.fedAdmin)
     const doc = JSON.parse(readFileSync(fedAdmin, 'utf8'))
     doc.admin.username = 'mallory@nvidia.com'
     writeFileSync(fedAdmin, JSON.stringify(doc))
+    await resign(projectDir, join(kits, ADMIN))
     const e = await refusal(recipe().execute(env(kits, 'mallory@nvidia.com')))
-    expect([e.code, e.message]).toEqual([
-      'admin-kit-cn',
-      expect.stringContaining('issued to "admin@nvidia.com"'),
+    expect([e.code, e.problems]).toEqual([
+      'kits-not-he-ready',
+      [`${ADMIN}: identity: certificate CN "admin@nvidia.com" is not "mallory@nvidia.com"`],
     ])
   })
 
-  it('refuses a kit whose signed file was changed', async () => {
+  it('refuses a kit whose signed file was changed, with verifyKit’s message', async () => {
     const kits = copyKits(prodDir, temp.make())
     const fedServer = join(kits, 'server', Layout.startup, Layout.fedServer)
     writeFileSync(fedServer, readFileSync(fedServer, 'utf8').replace('8002', '9002'))
     const e = await refusal(recipe().execute(env(kits)))
+    const report = await verifyKit(join(kits, 'server'))
+    const failed = report.checks.filter((c) => c.status === 'fail')
+    expect(failed.map((c) => c.message)).toEqual([`startup/${Layout.fedServer} does not match its signature`])
     expect(e.code).toBe('kits-not-he-ready')
-    expect(e.problems).toEqual([
-      `server/startup/${Layout.fedServer}: signature does not verify with the root CA (file changed?)`,
-    ])
+    expect(e.problems).toEqual(failed.map((c) => `server: ${c.name}: ${c.message}`))
     expect(readdirSync(join(kits, ADMIN, Layout.transfer))).toEqual([])
   })
 
-  it('refuses a kit signed by another root CA', async () => {
+  it('refuses a kit signed by another root CA (cross-kit: one root)', async () => {
     const kits = copyKits(prodDir, temp.make())
     cpSync(join(foreignProd, 'site-1'), join(kits, 'site-9'), { recursive: true })
+    // Its own root verifies it, so the one-root check is what tells it apart.
+    const own = await verifyKit(join(kits, 'site-9'))
+    expect(
+      own.checks.filter((c) => c.name === 'chain' || c.name === 'signatures').map((c) => c.status),
+    ).toEqual(['ok', 'ok', 'ok'])
     const e = await refusal(recipe().execute(env(kits)))
-    expect(e.problems.join('\n')).toMatch(/site-9: signed by a different root CA/)
+    expect(e.problems).toContain(
+      'site-9: signed by a different root CA than the admin kit (another provisioning project?)',
+    )
   })
 
   it('refuses a server context that holds the secret key', async () => {
@@ -122,9 +132,9 @@ describe('ProdEnv', () => {
     const client = readFileSync(join(kits, 'site-1', Layout.startup, Layout.clientContext))
     await replaceContext(projectDir, join(kits, 'server'), Layout.serverContext, client)
     const e = await refusal(recipe().execute(env(kits)))
-    expect(e.problems).toEqual([
-      `server: ${Layout.serverContext} holds the secret key; the server must not be able to decrypt`,
-    ])
+    expect(e.problems).toContain(
+      `server: he: startup/${Layout.serverContext} holds the secret key; the server must not be able to decrypt`,
+    )
   })
 
   it('refuses a client kit without an HE context (kits provisioned without HE)', async () => {
@@ -141,7 +151,7 @@ describe('ProdEnv', () => {
     await replaceContext(projectDir, join(kits, 'site-2'), Layout.clientContext, other.client)
     const e = await refusal(recipe().execute(env(kits)))
     expect(e.problems).toEqual([
-      `site-1: ${Layout.clientContext} has no secret key, so this client cannot decrypt`,
+      `site-1: he: startup/${Layout.clientContext} has no secret key, so this client cannot decrypt`,
     ])
     const kits2 = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits2, 'site-2'), Layout.clientContext, other.client)
@@ -152,7 +162,23 @@ describe('ProdEnv', () => {
     await replaceContext(projectDir, join(kits3, 'server'), Layout.serverContext, big.server)
     const e3 = await refusal(recipe().execute(env(kits3)))
     expect(e3.problems).toEqual([
-      expect.stringMatching(/^HE parameters differ between kits: .*server CKKS N=16384/),
+      'HE parameters differ between kits: server CKKS N=16384 [60, 40, 40, 60] scale 2^40; ' +
+        'site-1 CKKS N=8192 [60, 40, 40] scale 2^40; site-2 CKKS N=8192 [60, 40, 40] scale 2^40',
     ])
+  })
+
+  it('refuses a server context of another HE key, and clients that share another key than the server', async () => {
+    const other = await otherHeKey()
+    const foreignServer = `server: startup/${Layout.serverContext} was made from another HE key than the clients' (another provisioning run?)`
+    const kits = copyKits(prodDir, temp.make())
+    await replaceContext(projectDir, join(kits, 'server'), Layout.serverContext, other.server)
+    expect((await verifyKit(join(kits, 'server'))).ok).toBe(true)
+    expect((await refusal(recipe().execute(env(kits)))).problems).toEqual([foreignServer])
+    // Every client on the other key: they agree with each other, but not with the server.
+    const kits2 = copyKits(prodDir, temp.make())
+    for (const site of ['site-1', 'site-2']) {
+      await replaceContext(projectDir, join(kits2, site), Layout.clientContext, other.client)
+    }
+    expect((await refusal(recipe().execute(env(kits2)))).problems).toEqual([foreignServer])
   })
 })

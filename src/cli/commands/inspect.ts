@@ -1,5 +1,11 @@
 import type { Command } from 'commander'
 import { ExitCode } from '../../errors.js'
+import {
+  contextParams,
+  describeHeParams,
+  describeScale,
+  scaleBitsOf,
+} from '../../he-builder/describe-params.js'
 import type { CkksVectorInfo, TensealContextInfo, TensealInfo } from '../../he-builder/inspect.js'
 import { ReadLimit, readFileBounded } from '../../provision/fs/read-bounded.js'
 import { action, out } from '../run.js'
@@ -9,9 +15,7 @@ function bytesText(bytes: number): string {
 }
 
 function scaleText(scale: number | undefined): string {
-  if (scale === undefined) return 'none'
-  const bits = Math.log2(scale)
-  return Number.isInteger(bits) ? `2^${bits}` : String(scale)
+  return describeScale(scaleBitsOf(scale))
 }
 
 function present(yes: boolean): string {
@@ -22,7 +26,7 @@ function contextLines(info: TensealContextInfo): string[] {
   const flags = info.autoFlags
   const on = [flags.relinearize && 'relinearize', flags.rescale && 'rescale', flags.modSwitch && 'mod-switch']
   return [
-    `TenSEAL context (${bytesText(info.fileBytes)})`,
+    `TenSEAL context (${bytesText(info.fileBytes)}): ${describeHeParams(contextParams(info))}`,
     `  scheme:              ${info.scheme}`,
     `  poly modulus degree: ${info.polyModulusDegree}`,
     `  coeff moduli (bits): [${info.coeffModBitSizes.join(', ')}] = ${info.coeffModBitSizes.reduce((a, b) => a + b, 0)} bits`,

@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ExitCode, isProvisionError, ProvisionError } from '../../errors.js'
-import { Layout } from '../../provision/layout.js'
+import { describeHeParams } from '../../he-builder/describe-params.js'
+import { kitKindOf } from '../../provision/kit-kinds.js'
 import type { NvflareVersion } from '../../provision/targets/version.js'
 import type { KitsInspection } from '../../recipe/envs/inspect-kits.js'
 import type { JobTargetChoice } from '../../recipe/envs/kit-target.js'
@@ -83,7 +84,7 @@ function byFlags<R>(flagOf: Readonly<Record<string, string>>, make: () => R): R 
 
 /** The admin kit: `dir` itself, or the one (or the `--username` one) inside a prod_NN folder. */
 function findAdminKit(dir: string, username: string | undefined): string {
-  const isAdmin = (d: string) => existsSync(join(d, Layout.startup, Layout.fedAdmin))
+  const isAdmin = (d: string) => kitKindOf(d)?.type === 'admin'
   if (isAdmin(dir)) return dir
   if (!existsSync(dir)) throw new ProvisionError('not-found', `${dir} does not exist`)
   const admins = readdirSync(dir).filter((name) => isAdmin(join(dir, name)))
@@ -119,15 +120,16 @@ function targetOrigin(t: JobTargetChoice): string {
 function render(flags: JobEnvValues, r: Rendered): void {
   const jobDir = r.result?.jobDir ?? r.exported?.jobDir
   const { version: nvflareVersion, source, kit } = r.target
-  const warnings = r.result?.warnings ?? r.target.warnings
+  const warnings = r.result?.warnings ?? [...r.inspection.warnings, ...r.target.warnings]
   if (flags.json) {
     const target = { nvflareVersion, source, kit: kit ?? null }
-    const { heParams, kits } = r.inspection
+    const { kits } = r.inspection
+    const heParams = r.inspection.heParams && describeHeParams(r.inspection.heParams)
     out(JSON.stringify({ jobDir, target, heParams, kits, warnings, result: r.result }, null, 2))
     return
   }
   out(
-    `kits: ${r.inspection.kits.length} checked (${r.inspection.clients} clients), HE ${r.inspection.heParams}`,
+    `kits: ${r.inspection.kits.length} checked (${r.inspection.clients} clients), HE ${r.inspection.heParams ? describeHeParams(r.inspection.heParams) : 'none'}`,
   )
   out(`target: NVFlare ${nvflareVersion} (${targetOrigin(r.target)})`)
   out(`job written: ${jobDir}`)

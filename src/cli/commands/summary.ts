@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { describeHeParams } from '../../he-builder/describe-params.js'
 import type { Project } from '../../provision/project/types.js'
 import type { ProvisionResult } from '../../provision/provisioner.js'
 import type { RunTarget } from '../../provision/targets/state-target.js'
@@ -52,9 +53,7 @@ export function printSummary(project: Project, result: ProvisionResult, options:
   if (result.he) {
     const he = result.he
     const key = he.reusedKey ? 'existing key reused' : 'new key'
-    out(
-      `  HE: ${he.scheme}, N=${he.polyModulusDegree}, coeff_mod_bit_sizes [${he.coeffModBitSizes.join(', ')}], scale 2^${he.scaleBits} (${key})`,
-    )
+    out(`  HE: ${describeHeParams(he)} (${key})`)
   }
   for (const z of zips) out(`  ${z.file}  sha256 ${z.sha256}`)
   printNextSteps(project, result, zips.length > 0)

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BuilderFactory, defineBuilder, type TypedBuilder } from '../builder.js'
 import { runLimited } from '../interrupt.js'
-import { SIGNED_FOLDERS } from '../layout.js'
+import { KIT_KINDS } from '../kit-kinds.js'
 import { ContentSigner, loadSigningKey, signFolder } from '../pki/signing.js'
 
 /** Folders signed at a time: enough to keep libuv's thread pool busy, few enough to stay far from EMFILE. */
@@ -18,7 +18,7 @@ export function createSignatureBuilder(): TypedBuilder<'kit-folders' | 'pki', 's
     async build(ctx) {
       const signer = new ContentSigner(loadSigningKey(ctx.pki.root.keyPem))
       const folders = ctx.project.participants
-        .flatMap((p) => SIGNED_FOLDERS.map((sub) => join(ctx.kitDir(p), sub)))
+        .flatMap((p) => KIT_KINDS[p.type].signedFolders.map((sub) => join(ctx.kitDir(p), sub)))
         .filter((dir) => existsSync(dir))
       await runLimited(folders, CONCURRENT_FOLDERS, ctx.signal, async (dir) => {
         const files = await signFolder(dir, signer, (path, entry) => ctx.takeWritten(path, entry))

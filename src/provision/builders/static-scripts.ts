@@ -1,4 +1,5 @@
 import type { ProvisionContext } from '../context.js'
+import { KIT_KINDS } from '../kit-kinds.js'
 import { FileMode, Layout } from '../layout.js'
 import { relaysByDepth } from '../project/hierarchy.js'
 import type { Participant, Project } from '../project/types.js'
@@ -12,13 +13,6 @@ const MODULES = {
   client: 'nvflare.private.fed.app.client.client_train',
   relay: 'nvflare.private.fed.app.relay.relay',
   admin: 'nvflare.fuel.hci.tools.admin',
-} as const
-
-const FED_JSON = {
-  server: Layout.fedServer,
-  client: Layout.fedClient,
-  relay: Layout.fedRelay,
-  admin: Layout.fedAdmin,
 } as const
 
 /** Where start.sh sends everything the supervisor and the FLARE process print, in the kit folder. */
@@ -55,7 +49,7 @@ function renderScript(
 
 /** The scripts of a kit's startup/ folder, by file name (fl_admin.sh for an admin; else start, sub_start, stop). */
 export function kitScripts(p: Participant, configFolder: string): Record<string, string> {
-  const common = { name: p.name, module: MODULES[p.type], fed_json: FED_JSON[p.type] }
+  const common = { name: p.name, module: MODULES[p.type], fed_json: KIT_KINDS[p.type].fedConfig }
   if (p.type === 'admin') return { 'fl_admin.sh': renderScript('fl_admin.sh', common) }
   const values = {
     ...common,

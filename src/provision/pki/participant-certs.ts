@@ -1,23 +1,22 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import type { Credential } from '../context.js'
-import { Layout } from '../layout.js'
+import { KIT_KINDS, LISTENER_CERT_FILES } from '../kit-kinds.js'
 import type { Participant } from '../project/types.js'
 import { parseCertInfo } from './cert-info.js'
 import type { LeafSpec } from './certs.js'
 
-/** Where a participant's certificate and key go in its kit (NVFlare 2.6+: relays use the client names). */
+/** Where a participant's certificate and key go in its kit (KIT_KINDS: relays use the client names). */
 export function kitCertFiles(p: Pick<Participant, 'type'>): { cert: string; key: string } {
-  return p.type === 'server'
-    ? { cert: Layout.serverCert, key: Layout.serverKey }
-    : { cert: Layout.clientCert, key: Layout.clientKey }
+  const { cert, key } = KIT_KINDS[p.type]
+  return { cert, key }
 }
 
 /**
  * A client's or relay's listener certificate (`listening_host`) is a server certificate, written as
  * `startup/server.crt` + `server.key` like NVFlare's CertBuilder does.
  */
-export const listenerCertFiles = { cert: Layout.serverCert, key: Layout.serverKey } as const
+export const listenerCertFiles = LISTENER_CERT_FILES
 
 /** SAN hosts of a participant's certificate: the server's default host and host names, else its name. */
 export function sanHostsFor(p: Participant): string[] {

@@ -1,12 +1,15 @@
-import { existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs'
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ReadLimit, readTextBounded } from '../fs/read-bounded.js'
+import { type KitKind, kitKindOf } from '../kit-kinds.js'
 import { Layout } from '../layout.js'
 import type { ParticipantType } from '../project/types.js'
 
 /** What `provision verify` reads from a kit. */
 export interface KitFiles {
   dir: string
+  /** The kit's kind (KIT_KINDS), told by its startup/fed_*.json. */
+  kind: KitKind | undefined
   type: ParticipantType | undefined
   startup: string
   /** The kit's own certificate and key file names in startup/. */
@@ -14,13 +17,6 @@ export interface KitFiles {
   keyFile: string
   fedConfig: Record<string, unknown> | undefined
 }
-
-const FED_FILES: [ParticipantType, string][] = [
-  ['server', Layout.fedServer],
-  ['client', Layout.fedClient],
-  ['admin', Layout.fedAdmin],
-  ['relay', Layout.fedRelay],
-]
 
 export function readJson(path: string): Record<string, unknown> | undefined {
   try {
@@ -33,16 +29,15 @@ export function readJson(path: string): Record<string, unknown> | undefined {
 
 export function readKitFiles(dir: string): KitFiles {
   const startup = join(dir, Layout.startup)
-  const found = FED_FILES.find(([, f]) => existsSync(join(startup, f)))
-  const type = found?.[0]
-  const server = type === 'server'
+  const kind = kitKindOf(dir)
   return {
     dir,
-    type,
+    kind,
+    type: kind?.type,
     startup,
-    certFile: server ? Layout.serverCert : Layout.clientCert,
-    keyFile: server ? Layout.serverKey : Layout.clientKey,
-    fedConfig: found ? readJson(join(startup, found[1])) : undefined,
+    certFile: kind?.cert ?? Layout.clientCert,
+    keyFile: kind?.key ?? Layout.clientKey,
+    fedConfig: kind ? readJson(join(startup, kind.fedConfig)) : undefined,
   }
 }
 

@@ -1,55 +1,72 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { Layout, SIGNED_FOLDERS } from '../layout.js'
+import { KIT_KINDS, type KitKind, type SignedFolder } from '../kit-kinds.js'
+import { Layout } from '../layout.js'
 import { compareSignedFolder, signedEntries } from '../pki/signing.js'
 import { readJson } from './kit-files.js'
-import { type Check, fail, ok, warn } from './types.js'
+import type { Check, SignedFolderReport } from './types.js'
 
-const HE_FILES = new Set<string>([Layout.serverContext, Layout.clientContext])
+const HE_FILES = new Set<string>(
+  Object.values(KIT_KINDS).flatMap((kind: KitKind) => (kind.he ? [kind.he.file] : [])),
+)
 
 async function folderProblems(
   dir: string,
   sub: string,
   key: KeyObject,
   doc: Record<string, unknown>,
-): Promise<string[]> {
+): Promise<{ problems: string[]; verified: number }> {
   const { entries, missing } = await compareSignedFolder(dir, key, doc)
   const problems = missing.map((name) => `${sub}/${name} is signed but missing`)
   for (const e of entries) {
     if (e.status === 'unsigned') problems.push(`${sub}/${e.name} is not signed`)
     else if (e.status === 'mismatch') problems.push(`${sub}/${e.name} does not match its signature`)
   }
-  return problems
+  return { problems, verified: entries.filter((e) => e.status === 'verified').length }
 }
 
-/** One check per signed folder: every entry verifies with the root key and no file is unsigned. */
-export async function signatureChecks(kitDir: string, rootPem: string): Promise<Check[]> {
-  const key = createPublicKey(rootPem)
-  const checks: Check[] = []
-  for (const sub of SIGNED_FOLDERS) {
-    const dir = join(kitDir, sub)
-    if (!existsSync(dir)) continue
-    const sigFile = join(dir, Layout.signature)
-    if (!existsSync(sigFile)) {
-      const he = (await signedEntries(dir)).some((e) => HE_FILES.has(e.name))
-      const text = `${sub}/${Layout.signature} is missing`
-      checks.push(
-        he ? fail('signatures', `${text}; NVFlare refuses an HE kit without it`) : warn('signatures', text),
-      )
-      continue
-    }
-    const doc = readJson(sigFile)
-    if (!doc) {
-      checks.push(fail('signatures', `${sub}/${Layout.signature} is not a JSON object`))
-      continue
-    }
-    const problems = await folderProblems(dir, sub, key, doc)
-    checks.push(
-      problems.length > 0
-        ? fail('signatures', problems.join('; '))
-        : ok('signatures', `${sub}/: ${Object.keys(doc).length} entries verify with the root CA key`),
-    )
+async function folderReport(kitDir: string, sub: SignedFolder, key: KeyObject): Promise<SignedFolderReport> {
+  const dir = join(kitDir, sub)
+  const unsigned = { folder: sub, signed: false, verified: 0 }
+  const sigFile = join(dir, Layout.signature)
+  if (!existsSync(sigFile)) {
+    const he = (await signedEntries(dir)).some((e) => HE_FILES.has(e.name))
+    const text = `${sub}/${Layout.signature} is missing`
+    return he
+      ? { ...unsigned, status: 'fail', problems: [`${text}; NVFlare refuses an HE kit without it`] }
+      : { ...unsigned, status: 'warn', problems: [text] }
   }
-  return checks
+  const doc = readJson(sigFile)
+  if (!doc) {
+    return { ...unsigned, status: 'fail', problems: [`${sub}/${Layout.signature} is not a JSON object`] }
+  }
+  const { problems, verified } = await folderProblems(dir, sub, key, doc)
+  return { folder: sub, signed: true, verified, status: problems.length > 0 ? 'fail' : 'ok', problems }
+}
+
+/**
+ * One report per signed folder of the kit's kind that it holds: every entry verifies with the root key
+ * and no file is unsigned.
+ */
+export async function signedFolderReports(
+  kitDir: string,
+  rootPem: string,
+  kind: KitKind,
+): Promise<SignedFolderReport[]> {
+  const key = createPublicKey(rootPem)
+  const reports: SignedFolderReport[] = []
+  for (const sub of kind.signedFolders) {
+    if (existsSync(join(kitDir, sub))) reports.push(await folderReport(kitDir, sub, key))
+  }
+  return reports
+}
+
+/** The `signatures` check of one signed folder: what verified, or what is wrong. */
+export function signatureCheck(r: SignedFolderReport): Check {
+  const message =
+    r.problems.length > 0
+      ? r.problems.join('; ')
+      : `${r.folder}/: ${r.verified} entries verify with the root CA key`
+  return { name: 'signatures', status: r.status, message }
 }

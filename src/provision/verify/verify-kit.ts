@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { ProvisionError } from '../../errors.js'
+import { KIT_KINDS, kitKindOf } from '../kit-kinds.js'
 import { Layout } from '../layout.js'
 import type { CertInfo } from '../pki/cert-info.js'
 import type { ParticipantType } from '../project/types.js'
@@ -15,10 +16,11 @@ import {
   profileCheck,
 } from './cert-checks.js'
 import { classCheck } from './class-check.js'
+import { heContextCheck } from './he-checks.js'
 import { isRealDir, type KitFiles, listKitTree, prop, readKitFiles, readText } from './kit-files.js'
 import { secretsCheck } from './secret-checks.js'
-import { signatureChecks } from './signature-checks.js'
-import { type Check, fail, type KitReport, ok, type VerifyOptions } from './types.js'
+import { signatureCheck, signedFolderReports } from './signature-checks.js'
+import { type Check, fail, type KitReport, ok, type SignedFolderReport, type VerifyOptions } from './types.js'
 
 interface Material {
   certPem: string
@@ -38,7 +40,8 @@ function layoutCheck(files: KitFiles): { check: Check; material?: Material } {
   if (missing.length > 0 || !certPem || !keyPem || !kitRootPem) {
     return { check: fail('layout', `missing: ${missing.join(', ')}`) }
   }
-  const listenerPem = files.type !== 'server' ? readText(join(files.startup, Layout.serverCert)) : undefined
+  const listener = files.kind?.listener
+  const listenerPem = listener ? readText(join(files.startup, listener.cert)) : undefined
   return {
     check: ok(
       'layout',
@@ -54,9 +57,10 @@ function siblingServerCn(kitDir: string): string | undefined {
   for (const name of readdirSync(parent)) {
     const startup = join(parent, name, Layout.startup)
     if (!isRealDir(join(parent, name)) || !isRealDir(startup)) continue // never follow a link out
-    const pem = existsSync(join(startup, Layout.fedServer))
-      ? readText(join(startup, Layout.serverCert))
-      : undefined
+    const pem =
+      kitKindOf(join(parent, name))?.type === 'server'
+        ? readText(join(startup, KIT_KINDS.server.cert))
+        : undefined
     if (pem) return parseCertInfo(pem).cn
   }
   return undefined
@@ -88,7 +92,7 @@ function certChecks(
     { label: `startup/${files.certFile}`, info: leaf },
   ]
   if (m.listenerPem) {
-    const label = `startup/${Layout.serverCert} (listener)`
+    const label = `startup/${files.kind?.listener?.cert} (listener)`
     checks.push(chainCheck(m.listenerPem, rootPem, undefined, label))
     checks.push(profileCheck(root, parseCertInfo(m.listenerPem), type, label))
     dated.push({ label, info: parseCertInfo(m.listenerPem) })
@@ -109,8 +113,34 @@ function refusedKit(dir: string, refused: string[], options: VerifyOptions): Kit
     type: undefined,
     nvflareVersion,
     checks: [check],
+    signatures: [],
+    he: undefined,
     rootFingerprint: undefined,
     ok: false,
+  }
+}
+
+/** The checks against the root CA: certificates (chain, profile, identity, key, expiry) and signatures. */
+async function rootChecks(
+  files: KitFiles,
+  material: Material | undefined,
+  options: VerifyOptions,
+): Promise<{ checks: Check[]; signatures: SignedFolderReport[]; rootFingerprint: string | undefined }> {
+  const checks: Check[] = []
+  if (!material || !files.kind) return { checks, signatures: [], rootFingerprint: undefined }
+  const rootPem = options.rootPem ?? material.kitRootPem
+  let rootFingerprint: string | undefined
+  try {
+    rootFingerprint = new X509Certificate(rootPem).fingerprint256
+    const now = options.now ?? new Date()
+    const given = options.rootPem !== undefined
+    checks.push(...certChecks(files, files.kind.type, material, rootPem, now, given))
+    const signatures = await signedFolderReports(files.dir, rootPem, files.kind)
+    checks.push(...signatures.map(signatureCheck))
+    return { checks, signatures, rootFingerprint }
+  } catch (error) {
+    checks.push(fail('certificates', `a certificate or key cannot be read: ${(error as Error).message}`))
+    return { checks, signatures: [], rootFingerprint }
   }
 }
 
@@ -131,20 +161,10 @@ export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Pr
   const files = readKitFiles(dir)
   const layout = layoutCheck(files)
   const checks: Check[] = [layout.check]
-  let rootFingerprint: string | undefined
-  if (layout.material && files.type) {
-    const rootPem = options.rootPem ?? layout.material.kitRootPem
-    try {
-      rootFingerprint = new X509Certificate(rootPem).fingerprint256
-      const now = options.now ?? new Date()
-      checks.push(
-        ...certChecks(files, files.type, layout.material, rootPem, now, options.rootPem !== undefined),
-      )
-      checks.push(...(await signatureChecks(dir, rootPem)))
-    } catch (error) {
-      checks.push(fail('certificates', `a certificate or key cannot be read: ${(error as Error).message}`))
-    }
-  }
+  const { rootFingerprint, signatures, ...pki } = await rootChecks(files, layout.material, options)
+  checks.push(...pki.checks)
+  const he = files.kind ? await heContextCheck(dir, files.kind) : undefined
+  if (he?.check) checks.push(he.check)
   if (files.type) checks.push(secretsCheck(dir, files.type, files.keyFile, tree.files))
   const nvflareVersion = options.nvflareVersion ?? detectKitTarget(dir)
   if (files.type) checks.push(classCheck(dir, nvflareVersion))
@@ -154,6 +174,8 @@ export async function verifyKit(kitDir: string, options: VerifyOptions = {}): Pr
     type: files.type,
     nvflareVersion,
     checks,
+    signatures,
+    he: he?.he,
     rootFingerprint,
     ok: checks.every((c) => c.status !== 'fail'),
   }

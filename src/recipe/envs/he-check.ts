@@ -1,68 +1,63 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { inspectTenseal } from '../../he-builder/inspect.js'
+import { describeHeParams, type HeParamsInfo, sameHeParams } from '../../he-builder/describe-params.js'
+import { secretKeyDigest, serverKeysFitClient } from '../../he-builder/kit-context.js'
 import { decodeTensealContext } from '../../he-builder/tenseal-codec.js'
 import { ReadLimit, readFileBounded } from '../../provision/fs/read-bounded.js'
-import { Layout } from '../../provision/layout.js'
-import type { FoundKit } from './kit-scan.js'
+import type { VerifiedKit } from './kit-scan.js'
 
-/** What one kit's HE context says. */
-export interface KitHe {
-  kit: string
-  /** `CKKS N=8192 [60, 40, 40] scale 2^40`: equal strings mean equal parameters. */
-  params: string
-  secretKey: boolean
-  /** base64 of the secret key blob (clients only), to check every client shares one key. */
-  secretKeyId: string | undefined
+/** A server or client kit with the HE context verifyKit read. */
+type HeKit = VerifiedKit & { he: NonNullable<VerifiedKit['report']['he']> }
+
+const heKinds = (kits: VerifiedKit[]) => kits.filter((k) => k.kind.he !== undefined)
+
+/** Every server and client kit must hold its HE context (verifyKit checks each one that does). */
+export function missingHe(kits: VerifiedKit[]): string[] {
+  return heKinds(kits)
+    .filter((k) => k.report.he === undefined && !k.report.checks.some((c) => c.name === 'he'))
+    .map((k) => `${k.name}: no ${k.kind.he?.file}; provision the kits with the HE builder`)
 }
+
+function withHe(kits: VerifiedKit[]): HeKit[] {
+  return heKinds(kits).flatMap((k) => (k.report.he ? [{ ...k, he: k.report.he }] : []))
+}
+
+/** The HE parameters every kit shares, or undefined when they differ (or no kit has HE). */
+export function commonHeParams(kits: VerifiedKit[]): HeParamsInfo | undefined {
+  const [first, ...rest] = withHe(kits)
+  return first && rest.every((k) => sameHeParams(k.he.params, first.he.params)) ? first.he.params : undefined
+}
+
+const readContext = (kit: HeKit) =>
+  new Uint8Array(
+    readFileBounded(join(kit.dir, kit.he.file), {
+      what: 'HE context',
+      maxBytes: ReadLimit.heFile,
+      noFollow: true,
+    }),
+  )
 
 /**
- * Reads the server's or a client's TenSEAL context: it must exist, parse, and hold the secret key exactly
- * when the kit is a client (the server only adds ciphertexts).
+ * Cross-kit: one set of HE parameters, and one HE key: every client holds the same secret key, and the
+ * server's context (its relinearization keys) was made from it. Run once each kit's own `he` check passed.
  */
-export async function checkKitHe(kit: FoundKit): Promise<{ he: KitHe | undefined; problems: string[] }> {
-  const file = kit.type === 'server' ? Layout.serverContext : Layout.clientContext
-  const path = join(kit.dir, Layout.startup, file)
-  if (!existsSync(path)) {
-    return { he: undefined, problems: [`${kit.name}: no ${file}; provision the kits with the HE builder`] }
+export async function heKeyProblems(kits: VerifiedKit[]): Promise<string[]> {
+  const he = withHe(kits)
+  if (he.length > 0 && commonHeParams(kits) === undefined) {
+    const each = he.map((k) => `${k.name} ${describeHeParams(k.he.params)}`)
+    return [`HE parameters differ between kits: ${each.join('; ')}`]
   }
-  const bytes = new Uint8Array(
-    readFileBounded(path, { what: 'HE context', maxBytes: ReadLimit.heFile, noFollow: true }),
-  )
-  let info: Awaited<ReturnType<typeof inspectTenseal>>
-  try {
-    info = await inspectTenseal(bytes)
-  } catch {
-    return { he: undefined, problems: [`${kit.name}: ${file} is not a TenSEAL context`] }
+  const clients = he.filter((k) => k.kind.type === 'client')
+  const digests = new Set(clients.map((k) => secretKeyDigest(decodeTensealContext(readContext(k)))))
+  if (digests.size > 1) {
+    return ['the clients hold different HE secret keys, so they cannot decrypt each other’s aggregate']
   }
-  if (info.kind !== 'context')
-    return { he: undefined, problems: [`${kit.name}: ${file} is not a TenSEAL context`] }
-  const problems: string[] = []
-  const wantSecret = kit.type === 'client'
-  if (info.keys.secretKey !== wantSecret) {
-    problems.push(
-      wantSecret
-        ? `${kit.name}: ${file} has no secret key, so this client cannot decrypt`
-        : `${kit.name}: ${file} holds the secret key; the server must not be able to decrypt`,
-    )
+  const server = he.find((k) => k.kind.type === 'server')
+  const [client] = clients
+  if (!server || !client) return []
+  if ((await serverKeysFitClient(readContext(server), readContext(client))) === false) {
+    return [
+      `${server.name}: ${server.he.file} was made from another HE key than the clients' (another provisioning run?)`,
+    ]
   }
-  const scale = info.scale === undefined ? 'none' : `2^${Math.log2(info.scale)}`
-  const params = `${info.scheme} N=${info.polyModulusDegree} [${info.coeffModBitSizes.join(', ')}] scale ${scale}`
-  const sk = wantSecret ? decodeTensealContext(bytes).private?.secretKey : undefined
-  const secretKeyId = sk ? Buffer.from(sk).toString('base64') : undefined
-  return { he: { kit: kit.name, params, secretKey: info.keys.secretKey, secretKeyId }, problems }
-}
-
-/** Every context must use the same parameters and every client the same secret key. */
-export function consistencyProblems(all: KitHe[]): string[] {
-  const problems: string[] = []
-  const params = new Set(all.map((h) => h.params))
-  if (params.size > 1) {
-    problems.push(`HE parameters differ between kits: ${all.map((h) => `${h.kit} ${h.params}`).join('; ')}`)
-  }
-  const keys = new Set(all.filter((h) => h.secretKeyId !== undefined).map((h) => h.secretKeyId))
-  if (keys.size > 1) {
-    problems.push('the clients hold different HE secret keys, so they cannot decrypt each other’s aggregate')
-  }
-  return problems
+  return []
 }

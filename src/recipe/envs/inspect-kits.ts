@@ -1,40 +1,47 @@
-import { join } from 'node:path'
 import { ProvisionError } from '../../errors.js'
-import { Layout } from '../../provision/layout.js'
+import type { HeParamsInfo } from '../../he-builder/describe-params.js'
+import { verifyKit } from '../../provision/verify/verify-kit.js'
 import type { KitCheck } from '../spec.js'
 import { type AdminKit, readAdminKit } from './admin-kit.js'
-import { checkKitHe, consistencyProblems, type KitHe } from './he-check.js'
-import { type FoundKit, findKits, rootProblems, verifySignedFolder } from './kit-scan.js'
+import { commonHeParams, heKeyProblems, missingHe } from './he-check.js'
+import { findKits, kitCheck, reportLines, rootProblems, type VerifiedKit } from './kit-scan.js'
 
 export interface KitsInspection {
   admin: AdminKit
   kits: KitCheck[]
-  /** The common HE parameters, e.g. `CKKS N=8192 [60, 40, 40] scale 2^40`. */
-  heParams: string | undefined
+  /** The HE parameters every server and client kit shares (describeHeParams writes them). */
+  heParams: HeParamsInfo | undefined
+  /** SHA-256 of the root CA every kit chains to (colon-separated hex). */
+  rootFingerprint: string | undefined
   clients: number
+  /** What verifyKit warned about, one line per check, named by kit. */
+  warnings: string[]
+}
+
+export interface InspectOptions {
+  /** The clock the certificates are checked against (default: the current time). */
+  now?: () => Date
 }
 
 /**
- * The checks ProdEnv makes before deploying: the admin kit (user, certificate, root CA), then every kit
- * next to it: same root CA, startup/ (and local/, when signed) verified against the root, an HE context
- * in server and client kits with the secret key only on clients, and one set of HE parameters.
- * Throws one ProvisionError listing every problem.
+ * The checks ProdEnv and PocEnv make before deploying: the admin kit is the user's, then verifyKit on it
+ * and on every kit next to it (each kit's own checks, HE context included), then what holds across kits:
+ * one root CA, a server and a client kit, every one with its HE context, one set of HE parameters and
+ * one HE key. Throws one ProvisionError listing every problem.
  */
-export async function inspectKits(startupKitLocation: string, username: string): Promise<KitsInspection> {
+export async function inspectKits(
+  startupKitLocation: string,
+  username: string,
+  options: InspectOptions = {},
+): Promise<KitsInspection> {
   const admin = readAdminKit(startupKitLocation, username)
-  const found = findKits(admin)
-  const problems: string[] = []
-  const kits: KitCheck[] = []
-  const he: KitHe[] = []
-  for (const kit of found) {
-    const result = await checkKit(kit, admin)
-    problems.push(...result.problems)
-    kits.push(result.check)
-    if (result.he) he.push(result.he)
-  }
-  if (!found.some((k) => k.type === 'server')) problems.push(`no server kit next to ${admin.dir}`)
-  if (!found.some((k) => k.type === 'client')) problems.push(`no client kit next to ${admin.dir}`)
-  problems.push(...consistencyProblems(he))
+  const now = options.now?.()
+  const kits: VerifiedKit[] = []
+  for (const kit of findKits(admin.dir)) kits.push({ ...kit, report: await verifyKit(kit.dir, { now }) })
+  const adminKit = kits.find((k) => k.dir === admin.dir)
+  const problems = [...kits.flatMap((k) => reportLines(k, 'fail')), ...crossKitProblems(kits, admin.dir)]
+  if (adminKit) problems.push(...rootProblems(kits, adminKit))
+  if (problems.length === 0) problems.push(...(await heKeyProblems(kits)))
   if (problems.length > 0) {
     throw new ProvisionError(
       'kits-not-he-ready',
@@ -45,38 +52,20 @@ export async function inspectKits(startupKitLocation: string, username: string):
       },
     )
   }
-  return { admin, kits, heParams: he[0]?.params, clients: found.filter((k) => k.type === 'client').length }
+  return {
+    admin,
+    kits: kits.map(kitCheck),
+    heParams: commonHeParams(kits),
+    rootFingerprint: adminKit?.report.rootFingerprint,
+    clients: kits.filter((k) => k.kind.type === 'client').length,
+    warnings: kits.flatMap((k) => reportLines(k, 'warn')),
+  }
 }
 
-async function checkKit(kit: FoundKit, admin: AdminKit) {
-  const problems = rootProblems(kit, admin)
-  let signedFiles = 0
-  let he: KitHe | undefined
-  if ((kit.type === 'server' || kit.type === 'client') && problems.length === 0) {
-    const key = admin.rootKey
-    const startup = await verifySignedFolder(
-      join(kit.dir, Layout.startup),
-      `${kit.name}/${Layout.startup}`,
-      key,
-    )
-    problems.push(...startup.problems)
-    signedFiles += startup.verified
-    const local = join(kit.dir, Layout.local)
-    const localResult = await verifySignedFolder(local, `${kit.name}/${Layout.local}`, key)
-    if (!localResult.problems.some((p) => p.endsWith(`(no ${Layout.signature})`))) {
-      problems.push(...localResult.problems)
-      signedFiles += localResult.verified
-    }
-    const heResult = await checkKitHe(kit)
-    problems.push(...heResult.problems)
-    he = heResult.he
-  }
-  const check: KitCheck = {
-    name: kit.name,
-    type: kit.type,
-    dir: kit.dir,
-    signedFiles,
-    heSecretKey: he?.secretKey,
-  }
-  return { check, problems, he }
+/** Kits the federation needs: a server, a client, each with its HE context. */
+function crossKitProblems(kits: VerifiedKit[], adminDir: string): string[] {
+  const problems: string[] = []
+  if (!kits.some((k) => k.kind.type === 'server')) problems.push(`no server kit next to ${adminDir}`)
+  if (!kits.some((k) => k.kind.type === 'client')) problems.push(`no client kit next to ${adminDir}`)
+  return [...problems, ...missingHe(kits)]
 }

@@ -1,82 +1,57 @@
-import { type KeyObject, X509Certificate } from 'node:crypto'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { ReadLimit, readFileBounded } from '../../provision/fs/read-bounded.js'
-import { Layout } from '../../provision/layout.js'
-import { compareSignedFolder } from '../../provision/pki/signing.js'
+import { type KitKind, kitKindOf } from '../../provision/kit-kinds.js'
+import type { KitReport } from '../../provision/verify/types.js'
 import type { KitCheck } from '../spec.js'
-import type { AdminKit } from './admin-kit.js'
-
-type KitType = KitCheck['type']
 
 /** A kit found next to the admin kit, before its checks. */
 export interface FoundKit {
   name: string
-  type: KitType
+  kind: KitKind
   dir: string
 }
 
-const CONFIG_BY_TYPE: [string, KitType][] = [
-  [Layout.fedServer, 'server'],
-  [Layout.fedClient, 'client'],
-  [Layout.fedAdmin, 'admin'],
-  [Layout.fedRelay, 'relay'],
-]
+/** A kit and what verifyKit found in it. */
+export interface VerifiedKit extends FoundKit {
+  report: KitReport
+}
 
-const readKitFile = (path: string) =>
-  readFileBounded(path, { what: 'kit file', maxBytes: ReadLimit.kitFile, noFollow: true })
-
-/** Every kit in the folder that holds the admin kit (a prod_NN), by its startup/fed_*.json. */
-export function findKits(admin: AdminKit): FoundKit[] {
-  const parent = dirname(admin.dir)
+/** Every kit in the folder that holds the admin kit (a prod_NN), by its startup/fed_*.json (KIT_KINDS). */
+export function findKits(adminDir: string): FoundKit[] {
+  const parent = dirname(adminDir)
   const kits: FoundKit[] = []
   for (const name of readdirSync(parent).sort()) {
     const dir = join(parent, name)
     if (!statSync(dir).isDirectory()) continue
-    const type = CONFIG_BY_TYPE.find(([file]) => existsSync(join(dir, Layout.startup, file)))?.[1]
-    if (type) kits.push({ name, type, dir })
+    const kind = kitKindOf(dir)
+    if (kind) kits.push({ name, kind, dir })
   }
   return kits
 }
 
-/** Problems with a kit's root CA compared with the admin's. */
-export function rootProblems(kit: FoundKit, admin: AdminKit): string[] {
-  const path = join(kit.dir, Layout.startup, Layout.rootCert)
-  if (!existsSync(path)) return [`${kit.name}: no ${Layout.startup}/${Layout.rootCert}`]
-  try {
-    if (new X509Certificate(readKitFile(path)).fingerprint256 === admin.rootFingerprint) return []
-  } catch {
-    return [`${kit.name}: ${Layout.startup}/${Layout.rootCert} is not a PEM certificate`]
-  }
-  return [`${kit.name}: signed by a different root CA than the admin kit (another provisioning project?)`]
+/** What verifyKit found wrong (`fail`) or worth saying (`warn`), one line per check, named by kit. */
+export function reportLines(kit: VerifiedKit, status: 'fail' | 'warn'): string[] {
+  return kit.report.checks
+    .filter((c) => c.status === status)
+    .map((c) => `${kit.name}: ${c.name}: ${c.message}`)
 }
 
-/**
- * Verifies `<dir>/signature.json` with the root public key (RSA-PSS SHA-256): every entry must verify and
- * every file or folder must be covered. Returns the number of verified entries and the problems.
- */
-export async function verifySignedFolder(
-  dir: string,
-  label: string,
-  rootKey: KeyObject,
-): Promise<{ verified: number; problems: string[] }> {
-  const path = join(dir, Layout.signature)
-  if (!existsSync(path)) return { verified: 0, problems: [`${label}: not signed (no ${Layout.signature})`] }
-  let doc: Record<string, unknown>
-  try {
-    doc = JSON.parse(readKitFile(path).toString('utf8')) as Record<string, unknown>
-  } catch {
-    return { verified: 0, problems: [`${label}: ${Layout.signature} is not valid JSON`] }
+/** Cross-kit: every kit chains to the admin kit's root CA (one provisioning project). */
+export function rootProblems(kits: VerifiedKit[], admin: VerifiedKit): string[] {
+  const root = admin.report.rootFingerprint
+  if (root === undefined) return []
+  return kits
+    .filter((k) => k.report.rootFingerprint !== undefined && k.report.rootFingerprint !== root)
+    .map((k) => `${k.name}: signed by a different root CA than the admin kit (another provisioning project?)`)
+}
+
+/** What an environment reports of one kit: its kind, signed files that verified, and its HE secret key. */
+export function kitCheck(kit: VerifiedKit): KitCheck {
+  return {
+    name: kit.name,
+    type: kit.kind.type,
+    dir: kit.dir,
+    signedFiles: kit.report.signatures.reduce((n, f) => n + f.verified, 0),
+    heSecretKey: kit.report.he?.secretKey,
   }
-  const { entries, missing } = await compareSignedFolder(dir, rootKey, doc)
-  const problems: string[] = []
-  for (const e of entries) {
-    if (e.status === 'unsigned') problems.push(`${label}/${e.name}: not covered by ${Layout.signature}`)
-    else if (e.status === 'mismatch') {
-      problems.push(`${label}/${e.name}: signature does not verify with the root CA (file changed?)`)
-    }
-  }
-  for (const name of missing) problems.push(`${label}/${name}: signed but missing`)
-  const verified = entries.filter((e) => e.status === 'verified').length
-  return { verified, problems }
 }

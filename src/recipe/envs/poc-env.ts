@@ -85,7 +85,8 @@ export class PocEnv implements ExecEnv {
       options: { genScripts: true },
       ...(this.now ? { now: this.now } : {}),
     })
-    const inspection = await inspectKits(join(provisioned.prodDir, this.username), this.username)
+    const kits = join(provisioned.prodDir, this.username)
+    const inspection = await inspectKits(kits, this.username, { now: this.now })
     const written = writeJob(inspection.admin.uploadDir, job)
     const result = deployResult('poc', job, inspection, written.jobDir, this.runtime)
     const startAll = join(provisioned.prodDir, 'start_all.sh')

@@ -63,6 +63,7 @@ export function deployResult(
       `job "${job.name}" needs ${job.minClients} clients but only ${inspection.clients} client kit(s) were found`,
     )
   }
+  warnings.push(...inspection.warnings)
   warnings.push(...chooseJobTarget(job.nvflareVersion, inspection.kits).warnings)
   if (!runtime.installed) warnings.push(runtime.message)
   const admin = inspection.admin.dir

@@ -102,9 +102,8 @@ describe('verifyKit', () => {
       join(kits.kit('server1'), 'local/client_context.tenseal'),
     )
     const server = await verifyKit(kits.kit('server1'), { now: NOW })
-    expect(failures(server).join('\n')).toMatch(
-      /secrets: .*local\/client_context\.tenseal \(named like an HE secret key file\)/,
-    )
+    // The fixture's contexts are real, so the scan finds the secret key by its content.
+    expect(failures(server).join('\n')).toMatch(/secrets: .*local\/client_context\.tenseal \(HE secret key\)/)
     mkdirSync(join(kits.kit('admin@nvidia.com'), 'transfer'))
     copyFileSync(
       join(kits.kit('site-1'), 'startup/client.key'),
