@@ -6,6 +6,7 @@ import { type AdminKit, readAdminKit } from './admin-kit.js'
 import { checkKitHe, consistencyProblems, type KitHe } from './he-check.js'
 import { type FoundKit, findKits, rootProblems, verifySignedFolder } from './kit-scan.js'
 
+/** What ProdEnv and PocEnv found when they checked the kits next to the admin kit. */
 export interface KitsInspection {
   admin: AdminKit
   kits: KitCheck[]
