@@ -28,7 +28,7 @@ describe('readTenseal', () => {
     await expect(readTenseal(file, { maxBytes: 1000 })).rejects.toMatchObject({
       code: 'file-too-large',
       exitCode: 2,
-      message: expect.stringContaining('at most 1,000 bytes'),
+      message: expect.stringContaining('at most 1000 bytes'),
     })
     expect(await readTenseal(file, { maxBytes: 1_000_000 })).toMatchObject({ keys: { secretKey: false } })
   })
