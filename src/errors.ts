@@ -13,6 +13,7 @@ export const ExitCode = {
   interrupted: 130,
 } as const
 
+/** One of the ExitCode values. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
 /**
@@ -91,6 +92,7 @@ export const PROVISION_ERROR_CODES = {
 /** A ProvisionError code: one of PROVISION_ERROR_CODES. */
 export type ProvisionErrorCode = keyof typeof PROVISION_ERROR_CODES
 
+/** The optional parts of a ProvisionError: hint, cause, exit code (default 2, bad input), problems. */
 export interface ProvisionErrorOptions {
   /** One line telling the user what to do about it. */
   hint?: string
@@ -120,6 +122,7 @@ export class ProvisionError extends Error {
   }
 }
 
+/** True when `error` is a ProvisionError (a condition the user can fix), false for a bug. */
 export function isProvisionError(error: unknown): error is ProvisionError {
   return error instanceof ProvisionError
 }

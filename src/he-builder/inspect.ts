@@ -11,11 +11,13 @@ import {
   type TensealContextFile,
 } from './tenseal-codec.js'
 
+/** One serialized SEAL object in a .tenseal file: its SEAL header and its size. */
 export interface BlobInfo extends SealBlobHeader {
   /** Bytes in the file. */
   bytes: number
 }
 
+/** What a TenSEAL context file holds: scheme, parameters, scale, flags and which keys. */
 export interface TensealContextInfo {
   kind: 'context'
   fileBytes: number
@@ -42,6 +44,7 @@ export interface TensealContextInfo {
   blobs: Record<string, BlobInfo>
 }
 
+/** What a TenSEAL CKKS vector file holds: how many values, in which chunks, at which scale. */
 export interface CkksVectorInfo {
   kind: 'ckks-vector'
   fileBytes: number
@@ -51,6 +54,7 @@ export interface CkksVectorInfo {
   ciphertexts: BlobInfo[]
 }
 
+/** What `readTenseal` / `provision inspect` report: a context or a CKKS vector (`kind` tells which). */
 export type TensealInfo = TensealContextInfo | CkksVectorInfo
 
 function blob(bytes: Uint8Array): BlobInfo | undefined {

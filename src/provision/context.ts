@@ -50,6 +50,7 @@ export type Material = keyof Materials & Capability
 /** The materials provided so far: each one undefined until its builder has built. */
 type MaterialSlots = { readonly [K in Material]: Materials[K] | undefined }
 
+/** Switches of one provision run (the CLI flags `-s`, `--zip`, `--rotate-he-key`); all default to false. */
 export interface ProvisionOptions {
   /** Write `start_all.sh` (`-s`). */
   genScripts: boolean

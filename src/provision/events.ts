@@ -10,4 +10,5 @@ export type ProvisionEvent =
   | { type: 'zip-written'; name: string; file: string; sha256: string }
   | { type: 'warning'; message: string }
 
+/** Receives the progress events of a run (`ProvisionRequest.onEvent`). */
 export type EventSink = (event: ProvisionEvent) => void

@@ -21,6 +21,7 @@ import { type RunTarget, readStoredTarget, resolveTarget, serializeTarget } from
 import { type NvflareVersion, parseNvflareVersion } from './targets/version.js'
 import { makeDirs, nextProdIndex, refuseWorkspaceLinks } from './workspace.js'
 
+/** What `provision` takes: a loaded project, the workspace folder, and the run's options. */
 export interface ProvisionRequest {
   project: Project
   /** The folder that holds `<project name>/`. */
@@ -44,6 +45,7 @@ export interface ProvisionRequest {
   keySource?: KeySource | KeyMethod
 }
 
+/** What `provision` wrote: the new `prod_NN` folder, one entry per kit, the HE summary and the target. */
 export interface ProvisionResult {
   projectDir: string
   prodDir: string

@@ -2,10 +2,13 @@ import { z } from 'zod'
 import { DEFAULT_NVFLARE_VERSION, NVFLARE_VERSIONS } from '../provision/targets/version.js'
 
 export const DATA_KINDS = ['WEIGHTS', 'WEIGHT_DIFF'] as const
+/** What the clients send: full weights or weight differences (NVFlare's DataKind). */
 export type DataKind = (typeof DATA_KINDS)[number]
 export const EXCHANGE_FORMATS = ['numpy', 'pytorch', 'raw', 'keras_layer_weights'] as const
+/** The format model parameters are exchanged in (NVFlare's ExchangeFormat). */
 export type ExchangeFormat = (typeof EXCHANGE_FORMATS)[number]
 export const TRANSFER_TYPES = ['FULL', 'DIFF'] as const
+/** Whether the clients send the full model or the difference (NVFlare's TransferType). */
 export type TransferType = (typeof TRANSFER_TYPES)[number]
 
 const count = (min: number, what: string) =>

@@ -18,6 +18,7 @@ export interface Recipe {
   execute(env: ExecEnv): Promise<ExecResult>
 }
 
+/** The kinds of execution environment, as in NVFlare's recipe API. */
 export type ExecEnvKind = 'sim' | 'poc' | 'prod'
 
 /** Where a job goes: a simulator, a local proof-of-concept federation, or provisioned production kits. */

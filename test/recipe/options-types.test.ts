@@ -1,16 +1,16 @@
 // Type-level tests: `npm run typecheck` compiles this file, and each `@ts-expect-error` fails the
 // compile if the options type ever accepts what it marks (an unused expectation is an error).
 import { describe, expectTypeOf, it } from 'vitest'
-import type { NvflareVersion } from '../../src/provision/targets/version.js'
-import { FEDAVG_HE_FLAGS } from '../../src/recipe/fedavg-he-flags.js'
-import { number, text } from '../../src/recipe/flag-parsers.js'
 import type {
   AggregatorInput,
   FedAvgRecipeWithHE,
   FedAvgRecipeWithHEOptions,
   FedAvgRecipeWithHEResolved,
   ModelInput,
-} from '../../src/recipe/index.js'
+} from '../../src/index.js'
+import type { NvflareVersion } from '../../src/provision/targets/version.js'
+import { FEDAVG_HE_FLAGS } from '../../src/recipe/fedavg-he-flags.js'
+import { number, text } from '../../src/recipe/flag-parsers.js'
 import { flagTable } from '../../src/recipe/option-flags.js'
 import { fedAvgHeOptionsSchema } from '../../src/recipe/options.js'
 

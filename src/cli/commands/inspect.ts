@@ -7,7 +7,6 @@ import {
   scaleBitsOf,
 } from '../../he-builder/describe-params.js'
 import type { CkksVectorInfo, TensealContextInfo, TensealInfo } from '../../he-builder/inspect.js'
-import { ReadLimit, readFileBounded } from '../../provision/fs/read-bounded.js'
 import { action, out } from '../run.js'
 
 function bytesText(bytes: number): string {
@@ -65,10 +64,9 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (file: string, opts: { json?: boolean }) => {
-        const bytes = readFileBounded(file, { what: 'HE file', maxBytes: ReadLimit.heFile })
         // he-builder (and node-seal) load only when this command runs.
-        const { inspectTenseal } = await import('../../he-builder/inspect.js')
-        const info = await inspectTenseal(new Uint8Array(bytes))
+        const { readTenseal } = await import('../../he-builder/read-tenseal.js')
+        const info = await readTenseal(file)
         if (opts.json) out(JSON.stringify(info, null, 2))
         else for (const line of renderTensealInfo(info)) out(line)
         return ExitCode.ok

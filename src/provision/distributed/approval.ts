@@ -18,6 +18,7 @@ export interface KitFile {
   data: Buffer
 }
 
+/** A kit file only the requesting site can open: its path, mode and sealed content. */
 export interface SealedKitFile {
   path: string
   mode: number
@@ -25,6 +26,7 @@ export interface SealedKitFile {
   envelope: Buffer
 }
 
+/** What `provision approve` hands back to a site: its certificate and kit files, signed by the root CA. */
 export interface Approval {
   project: string
   nvflareVersion: NvflareVersion

@@ -26,6 +26,7 @@ import { withDistributedRecord } from './state.js'
 
 export const approvalFileName = (name: string) => `${name}.approval.json`
 
+/** Options of `approveRequest` (admin side): the request, the project, the workspace, the output. */
 export interface ApproveOptions {
   requestFile: string
   projectFile: string
@@ -55,6 +56,7 @@ export interface ApprovalPreview {
   nvflareVersion: NvflareVersion
 }
 
+/** What `approveRequest` wrote: the approval file and the certificate it issued. */
 export interface ApproveResult extends ApprovalPreview {
   approvalFile: string
   certSerial: string

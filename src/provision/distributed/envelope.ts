@@ -22,6 +22,7 @@ import { ExitCode, ProvisionError } from '../../errors.js'
  */
 
 const MAGIC = Buffer.from('FFSE', 'ascii')
+/** The format version written into every sealed envelope. */
 export const ENVELOPE_VERSION = 1
 const HEADER_BYTES = 7
 const IV_BYTES = 12

@@ -15,6 +15,7 @@ import { normalizeFingerprint } from './format.js'
 import { type CheckedApproval, checkApproval } from './package-checks.js'
 import type { ParticipantFields } from './participant.js'
 
+/** Options of `packageKit` (site side): the approval, the request folder, the root fingerprint. */
 export interface PackageOptions {
   approvalFile: string
   /** The folder `provision request` wrote (the private key and the request file). */
@@ -26,6 +27,7 @@ export interface PackageOptions {
   now?: () => Date
 }
 
+/** What `packageKit` made: the verified kit folder and whom it is for. */
 export interface PackageResult {
   kitDir: string
   fields: ParticipantFields

@@ -3,6 +3,7 @@ import { orgProblem, participantNameProblem, roleProblem } from '../project/name
 
 /** The kinds of participant the distributed flow issues for. */
 export const DISTRIBUTED_TYPES = ['client', 'admin', 'server'] as const
+/** One of DISTRIBUTED_TYPES. */
 export type DistributedType = (typeof DISTRIBUTED_TYPES)[number]
 
 /** Who a request is for: the fields of a project.yml participant entry that the certificate carries. */

@@ -87,6 +87,7 @@ function badType(where: string, type: string): ProvisionError {
   )
 }
 
+/** Options of `makeRequest` (site side): who the request is for and the folder that gets its key. */
 export interface MakeRequestOptions {
   name: string
   org: string
@@ -99,6 +100,7 @@ export interface MakeRequestOptions {
   makeKey?: () => string
 }
 
+/** What `makeRequest` wrote: the request and the paths of its file and of the private key. */
 export interface MadeRequest {
   request: SiteRequest
   requestFile: string

@@ -1,6 +1,7 @@
 /** The normalized project that the provisioner and builders use (defaults applied, rules checked). */
 
 export type ParticipantType = 'server' | 'client' | 'admin' | 'relay'
+/** How a participant connects: NVFlare's `connection_security` values. */
 export type ConnectionSecurity = 'clear' | 'tls' | 'mtls'
 
 /** A position in the project file, 1-based. */
@@ -36,6 +37,7 @@ interface ParticipantBase {
   props: Readonly<Record<string, unknown>>
 }
 
+/** The server of the project (exactly one). */
 export interface ServerParticipant extends ParticipantBase {
   type: 'server'
   fedLearnPort: number
@@ -47,6 +49,7 @@ export interface ServerParticipant extends ParticipantBase {
   connectionSecurity: ConnectionSecurity
 }
 
+/** A client site. */
 export interface ClientParticipant extends ParticipantBase {
   type: 'client'
   numOfGpus: number
@@ -60,11 +63,13 @@ export interface ClientParticipant extends ParticipantBase {
   allowLogStreaming: boolean | undefined
 }
 
+/** An admin user (an email address and a role). */
 export interface AdminParticipant extends ParticipantBase {
   type: 'admin'
   role: string
 }
 
+/** A relay between the server and some clients. */
 export interface RelayParticipant extends ParticipantBase {
   type: 'relay'
   listeningHost: ListeningHost | undefined
@@ -73,8 +78,10 @@ export interface RelayParticipant extends ParticipantBase {
   parent: string | undefined
 }
 
+/** Any participant; `type` tells which. */
 export type Participant = ServerParticipant | ClientParticipant | AdminParticipant | RelayParticipant
 
+/** One entry of the project's `builders` list, resolved to a registered builder. */
 export interface BuilderSpec {
   /** The registry name this entry resolved to (e.g. `cert`). */
   id: string
@@ -85,12 +92,14 @@ export interface BuilderSpec {
   where?: string
 }
 
+/** A study (api_version 4): its sites by org, and its admins. */
 export interface Study {
   name: string
   siteOrgs: Record<string, string[]>
   admins: string[]
 }
 
+/** A validated project with defaults applied (what `loadProject` returns and `provision` takes). */
 export interface Project {
   apiVersion: 3 | 4
   name: string

@@ -8,6 +8,7 @@ import { DEFAULT_NVFLARE_VERSION, isNvflareVersion, type NvflareVersion } from '
 /** Where a run's target came from: the request (`--nvflare-version`), state/ (an earlier run), or the default. */
 export type TargetSource = 'requested' | 'state' | 'default'
 
+/** The NVFlare version a run wrote for, where it came from, and the one it replaced. */
 export interface RunTarget {
   version: NvflareVersion
   source: TargetSource

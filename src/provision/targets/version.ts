@@ -6,11 +6,13 @@ import { ProvisionError } from '../../errors.js'
  */
 export const NVFLARE_VERSIONS = ['2.7', '2.8', '2.9'] as const
 
+/** An NVFlare release line fedforge writes for: `'2.7' | '2.8' | '2.9'`. */
 export type NvflareVersion = (typeof NVFLARE_VERSIONS)[number]
 
 /** The newest release line checked on the real runtime. */
 export const DEFAULT_NVFLARE_VERSION: NvflareVersion = '2.8'
 
+/** True for exactly the values of NVFLARE_VERSIONS (no patch releases: see parseNvflareVersion). */
 export function isNvflareVersion(value: unknown): value is NvflareVersion {
   return typeof value === 'string' && (NVFLARE_VERSIONS as readonly string[]).includes(value)
 }

@@ -3,8 +3,10 @@ import type { SignedFolder } from '../kit-kinds.js'
 import type { ParticipantType } from '../project/types.js'
 import type { NvflareVersion } from '../targets/version.js'
 
+/** The outcome of one check: `fail` makes the kit fail, `warn` does not. */
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
+/** One check of a kit and what it found. */
 export interface Check {
   /**
    * Short, stable name: `layout`, `chain`, `profile`, `identity`, `key`, `signatures`, `he`, `secrets`,
@@ -36,6 +38,7 @@ export interface KitHeReport {
   secretKey: boolean
 }
 
+/** What `verifyKit` found: every check, and `ok` when none failed. */
 export interface KitReport {
   kit: string
   dir: string
@@ -52,6 +55,7 @@ export interface KitReport {
   ok: boolean
 }
 
+/** Options of `verifyKit`: the root CA, the time, and the NVFlare version to check against. */
 export interface VerifyOptions {
   /** The root CA to check against (PEM). Default: the kit's own `startup/rootCA.pem`. */
   rootPem?: string

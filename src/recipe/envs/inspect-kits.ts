@@ -6,6 +6,7 @@ import { type AdminKit, readAdminKit } from './admin-kit.js'
 import { commonHeParams, heKeyProblems, missingHe } from './he-check.js'
 import { findKits, kitCheck, reportLines, rootProblems, type VerifiedKit } from './kit-scan.js'
 
+/** What ProdEnv and PocEnv found when they checked the kits next to the admin kit. */
 export interface KitsInspection {
   admin: AdminKit
   kits: KitCheck[]

@@ -8,6 +8,7 @@ import { inspectKits } from './inspect-kits.js'
 import { deployResult } from './prod-env.js'
 import { probeNvflare, type RuntimeProbe } from './runtime.js'
 
+/** Options of PocEnv: the workspace to provision into, and the federation's size and names. */
 export interface PocEnvOptions {
   /** Number of clients site-1 … site-N (default 2). */
   numClients?: number

@@ -6,6 +6,7 @@ import { inspectKits, type KitsInspection } from './inspect-kits.js'
 import { chooseJobTarget } from './kit-target.js'
 import { probeNvflare, type RuntimeProbe } from './runtime.js'
 
+/** Options of ProdEnv: the admin kit to deploy through, and its user. */
 export interface ProdEnvOptions {
   /** The admin's startup kit folder, e.g. `<workspace>/<project>/prod_00/admin@nvidia.com`. */
   startupKitLocation: string

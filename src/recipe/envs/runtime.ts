@@ -10,8 +10,10 @@ export interface NvflareRuntime {
   message: string
 }
 
+/** Tells whether NVFlare is installed (the envs' `runtime` option; default `probeNvflare()`). */
 export type RuntimeProbe = () => NvflareRuntime
 
+/** Options of `probeNvflare`: the interpreter and a time limit. */
 export interface ProbeOptions {
   /** Python interpreter (default: `python3`). */
   python?: string

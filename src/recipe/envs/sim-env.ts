@@ -2,6 +2,7 @@ import { ProvisionError } from '../../errors.js'
 import type { JobDefinition } from '../job/job-config.js'
 import type { ExecEnv, ExecResult } from '../spec.js'
 
+/** Options of SimEnv (NVFlare's simulator parameters; SimEnv refuses every job). */
 export interface SimEnvOptions {
   numClients?: number
   workspace?: string

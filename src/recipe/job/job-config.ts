@@ -7,11 +7,13 @@ export interface FilterChain {
   filters: Component[]
 }
 
+/** An executor and the tasks it runs (config_fed_client.json `executors`). */
 export interface ExecutorEntry {
   tasks: string[]
   executor: Component
 }
 
+/** The server app: what config_fed_server.json holds. */
 export interface ServerAppConfig {
   workflows: Component[]
   components: Component[]
@@ -19,6 +21,7 @@ export interface ServerAppConfig {
   taskResultFilters: FilterChain[]
 }
 
+/** The client app: what config_fed_client.json holds. */
 export interface ClientAppConfig {
   executors: ExecutorEntry[]
   components: Component[]
