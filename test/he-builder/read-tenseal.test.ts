@@ -39,7 +39,7 @@ describe('readTenseal', () => {
     const fifo = join(dir, 'pipe.tenseal')
     execFileSync('mkfifo', [fifo])
     await expect(readTenseal(fifo)).rejects.toMatchObject({ code: 'not-a-file' })
-    await expect(readTenseal(join(dir, 'nope.tenseal'))).rejects.toMatchObject({ code: 'file-not-found' })
+    await expect(readTenseal(join(dir, 'nope.tenseal'))).rejects.toMatchObject({ code: 'not-found' })
     writeFileSync(join(dir, 'junk.tenseal'), 'junk')
     await expect(readTenseal(join(dir, 'junk.tenseal'))).rejects.toMatchObject({ code: 'tenseal-format' })
   })

@@ -19,6 +19,7 @@ export interface KeySource {
 
 /** How a key is made: by OpenSSL (`generateKeyPair`), or from two primes of our own search (rsa-keygen.mjs). */
 export const KEY_METHODS = ['openssl', 'prime-search'] as const
+/** One of KEY_METHODS (`ProvisionRequest.keySource`, `--key-source`). */
 export type KeyMethod = (typeof KEY_METHODS)[number]
 
 /** From this OpenSSL on, its own RSA-2048 keys are the default (issue 15). */
