@@ -46,7 +46,7 @@ describe('ProdEnv', () => {
   it('checks the kits, writes the job into the admin kit’s transfer/ and returns the submit command', async () => {
     const kits = copyKits(prodDir, temp.make())
     const r = recipe()
-    const result = await r.execute(env(kits))
+    const result = await r.deploy(env(kits))
     const transfer = join(kits, ADMIN, Layout.transfer)
     expect(result.jobDir).toBe(join(transfer, 'fedavg_he'))
     expect(result.submitCommand).toBe('submit_job fedavg_he')
@@ -65,7 +65,7 @@ describe('ProdEnv', () => {
   })
 
   it('warns when the job needs more clients than there are client kits', async () => {
-    const result = await recipe(3).execute(env(copyKits(prodDir, temp.make())))
+    const result = await recipe(3).deploy(env(copyKits(prodDir, temp.make())))
     expect(result.warnings).toContain('job "fedavg_he" needs 3 clients but only 2 client kit(s) were found')
   })
 
@@ -76,12 +76,12 @@ describe('ProdEnv', () => {
   })
 
   it('refuses a folder that is not an admin kit', async () => {
-    const e = await refusal(recipe().execute(new ProdEnv({ startupKitLocation: join(prodDir, 'site-1') })))
+    const e = await refusal(recipe().deploy(new ProdEnv({ startupKitLocation: join(prodDir, 'site-1') })))
     expect(e.code).toBe('not-a-kit')
   })
 
   it('refuses a username that is not the kit’s', async () => {
-    const e = await refusal(recipe().execute(env(prodDir, 'lead@nvidia.com')))
+    const e = await refusal(recipe().deploy(env(prodDir, 'lead@nvidia.com')))
     expect([e.code, e.message]).toEqual(['admin-kit-user', expect.stringContaining('"admin@nvidia.com"')])
   })
 
@@ -91,7 +91,7 @@ describe('ProdEnv', () => {
     const doc = JSON.parse(readFileSync(fedAdmin, 'utf8'))
     doc.admin.username = 'mallory@nvidia.com'
     writeFileSync(fedAdmin, JSON.stringify(doc))
-    const e = await refusal(recipe().execute(env(kits, 'mallory@nvidia.com')))
+    const e = await refusal(recipe().deploy(env(kits, 'mallory@nvidia.com')))
     expect([e.code, e.message]).toEqual([
       'admin-kit-cn',
       expect.stringContaining('issued to "admin@nvidia.com"'),
@@ -102,7 +102,7 @@ describe('ProdEnv', () => {
     const kits = copyKits(prodDir, temp.make())
     const fedServer = join(kits, 'server', Layout.startup, Layout.fedServer)
     writeFileSync(fedServer, readFileSync(fedServer, 'utf8').replace('8002', '9002'))
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.code).toBe('kits-not-he-ready')
     expect(e.problems).toEqual([
       `server/startup/${Layout.fedServer}: signature does not verify with the root CA (file changed?)`,
@@ -113,7 +113,7 @@ describe('ProdEnv', () => {
   it('refuses a kit signed by another root CA', async () => {
     const kits = copyKits(prodDir, temp.make())
     cpSync(join(foreignProd, 'site-1'), join(kits, 'site-9'), { recursive: true })
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems.join('\n')).toMatch(/site-9: signed by a different root CA/)
   })
 
@@ -121,7 +121,7 @@ describe('ProdEnv', () => {
     const kits = copyKits(prodDir, temp.make())
     const client = readFileSync(join(kits, 'site-1', Layout.startup, Layout.clientContext))
     await replaceContext(projectDir, join(kits, 'server'), Layout.serverContext, client)
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems).toEqual([
       `server: ${Layout.serverContext} holds the secret key; the server must not be able to decrypt`,
     ])
@@ -130,7 +130,7 @@ describe('ProdEnv', () => {
   it('refuses a client kit without an HE context (kits provisioned without HE)', async () => {
     const kits = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits, 'site-2'), Layout.clientContext, null)
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems).toEqual([`site-2: no ${Layout.clientContext}; provision the kits with the HE builder`])
   })
 
@@ -139,18 +139,18 @@ describe('ProdEnv', () => {
     const other = await otherHeKey()
     await replaceContext(projectDir, join(kits, 'site-1'), Layout.clientContext, other.server)
     await replaceContext(projectDir, join(kits, 'site-2'), Layout.clientContext, other.client)
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems).toEqual([
       `site-1: ${Layout.clientContext} has no secret key, so this client cannot decrypt`,
     ])
     const kits2 = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits2, 'site-2'), Layout.clientContext, other.client)
-    const e2 = await refusal(recipe().execute(env(kits2)))
+    const e2 = await refusal(recipe().deploy(env(kits2)))
     expect(e2.problems).toEqual([expect.stringMatching(/clients hold different HE secret keys/)])
     const big = await otherHeKey(16384)
     const kits3 = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits3, 'server'), Layout.serverContext, big.server)
-    const e3 = await refusal(recipe().execute(env(kits3)))
+    const e3 = await refusal(recipe().deploy(env(kits3)))
     expect(e3.problems).toEqual([
       expect.stringMatching(/^HE parameters differ between kits: .*server CKKS N=16384/),
     ])

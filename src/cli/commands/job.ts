@@ -55,7 +55,7 @@ async function runFedAvgHe(opts: Readonly<Record<string, unknown>>): Promise<num
     const exported = recipe.export(resolve(env.values.output))
     render(env.values, { exported, inspection, target })
   } else {
-    const result = await recipe.execute(new ProdEnv({ startupKitLocation: adminDir, username }))
+    const result = await recipe.deploy(new ProdEnv({ startupKitLocation: adminDir, username }))
     render(env.values, { result, inspection, target })
   }
   return ExitCode.ok
