@@ -43,6 +43,8 @@ export interface PocEnvOptions {
   env?: NodeJS.ProcessEnv
   /** Time limits in seconds (see RunTimeouts; defaults DEFAULT_TIMEOUTS). */
   timeouts?: Partial<RunTimeouts>
+  /** Seconds between the status checks of a running job (default 2). */
+  pollSeconds?: number
   /** How `deploy` looks for NVFlare's runtime (execute checks it itself, and stops when it is missing). */
   runtime?: RuntimeProbe
   /** Injectable clock for the certificates. */
@@ -137,6 +139,7 @@ export class PocEnv implements ExecEnv {
         logFile: r.driverLog,
         logs: pocLogHints(r.kits, r.driverLog),
         clock: trace.clock,
+        ...(this.options.pollSeconds !== undefined ? { pollSeconds: this.options.pollSeconds } : {}),
         ...control,
       })
     } finally {

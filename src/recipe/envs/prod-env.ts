@@ -25,6 +25,8 @@ export interface ProdEnvOptions {
   env?: NodeJS.ProcessEnv
   /** Time limits in seconds (job start, each round, the admin session). */
   timeouts?: Partial<RunTimeouts>
+  /** Seconds between the status checks of a running job (default 2). */
+  pollSeconds?: number
   /** How `deploy` looks for NVFlare's Python runtime (default: the driver's check with python3). */
   runtime?: RuntimeProbe
 }
@@ -93,6 +95,7 @@ export class ProdEnv implements ExecEnv {
       logFile: driverLog,
       logs: prodLogHints(adminKit, driverLog),
       clock: trace.clock,
+      ...(this.options.pollSeconds !== undefined ? { pollSeconds: this.options.pollSeconds } : {}),
       afterSubmit:
         'it goes on running on the federation; abort it with `abort_job <job id>` in the admin console',
       ...env,

@@ -30,6 +30,8 @@ export interface JobSubmission {
   clock: PhaseClock
   signal?: AbortSignal
   onEvent?: RunEventSink
+  /** Seconds between the driver's status checks (default: the driver's, 2). */
+  pollSeconds?: number
   /** Said after the job id when a run ends early, e.g. that the job goes on running (prod). */
   afterSubmit?: string
 }
@@ -75,6 +77,7 @@ function driverArgs(s: JobSubmission): string[] {
   args.push('--clients-timeout', String(t.registration))
   if (s.expectClients?.length) args.push('--expect-clients', s.expectClients.join(','))
   if (!s.wait) args.push('--no-wait')
+  if (s.pollSeconds !== undefined) args.push('--poll', String(s.pollSeconds))
   return args
 }
 

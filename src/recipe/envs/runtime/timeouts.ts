@@ -22,13 +22,18 @@ export const DEFAULT_TIMEOUTS: RunTimeouts = {
   stop: 30,
 }
 
-/** The option (and CLI flag) that sets each limit, for messages. */
-export const TIMEOUT_FLAGS: Record<keyof RunTimeouts, string> = {
+/** The CLI flags of the limits that have one, for messages (the others: the library option only). */
+export const TIMEOUT_FLAGS = {
   registration: '--registration-timeout',
   jobStart: '--start-timeout',
   round: '--round-timeout',
-  session: '--session-timeout',
-  stop: '--stop-timeout',
+} as const satisfies Partial<Record<keyof RunTimeouts, string>>
+
+const FLAG_OF: Partial<Record<keyof RunTimeouts, string>> = TIMEOUT_FLAGS
+
+const optionName = (key: keyof RunTimeouts) => {
+  const flag = FLAG_OF[key]
+  return flag ? `timeouts.${key} (${flag})` : `timeouts.${key}`
 }
 
 /** `given` over the defaults; each limit must be a positive number of seconds (ProvisionError otherwise). */
@@ -39,9 +44,7 @@ export function resolveTimeouts(given: Partial<RunTimeouts> = {}): RunTimeouts {
     const value = given[key]
     if (value === undefined) continue
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      problems.push(
-        `timeouts.${key} (${TIMEOUT_FLAGS[key]}): must be a positive number of seconds, got ${String(value)}`,
-      )
+      problems.push(`${optionName(key)}: must be a positive number of seconds, got ${String(value)}`)
     } else timeouts[key] = value
   }
   if (problems.length > 0) {
