@@ -68,9 +68,9 @@ describe('PocEnv', () => {
   it.each(['2.7', '2.8'] as const)('provisions its kits for the job’s target (%s)', async (version) => {
     const workspace = temp.make()
     const env = new PocEnv({ workspace, numClients: 3, runtime: () => installed, now: NOW })
-    const result = await recipe(version).execute(env)
+    const result = await recipe(version).deploy(env)
     const prod = join(workspace, 'example_project', 'prod_00')
-    expect([detectKitTarget(join(prod, 'server')), detectKitTarget(join(prod, 'site-1'))]).toEqual([
+    expect([detectKitTarget(join(prod, 'localhost')), detectKitTarget(join(prod, 'site-1'))]).toEqual([
       version,
       version,
     ])

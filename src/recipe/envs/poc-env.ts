@@ -9,7 +9,7 @@ import type { RunControl } from './runtime/events.js'
 import { interrupted } from './runtime/interrupted.js'
 import type { JobOutcome, LogHints } from './runtime/job-driver.js'
 import { submitJob } from './runtime/job-driver.js'
-import { jobRun, jobTarget, RunTrace, versionWarning } from './runtime/job-run.js'
+import { jobRun, RunTrace, versionWarning } from './runtime/job-run.js'
 import {
   awaitClients,
   kitLog,
@@ -84,7 +84,7 @@ export class PocEnv implements ExecEnv {
   }
 
   async deploy(job: JobDefinition): Promise<ExecResult> {
-    const poc = await preparePocProject(this.workspace, this.spec, jobTarget(job), this.more())
+    const poc = await preparePocProject(this.workspace, this.spec, job.nvflareVersion, this.more())
     const inspection = await inspectKits(join(poc.prodDir, this.username), this.username)
     const written = writeJob(inspection.admin.uploadDir, job)
     const runtime = this.options.runtime ?? (() => probeNvflare())
@@ -96,7 +96,7 @@ export class PocEnv implements ExecEnv {
   async execute(job: JobDefinition, control: RunControl = {}): Promise<JobRun> {
     const trace = new RunTrace(control)
     const python = choosePython(this.options.python, this.options.env)
-    const target = jobTarget(job)
+    const target = job.nvflareVersion
     trace.clock.begin('check')
     const check = await checkRuntime({ python: python.command, require: ['tenseal'], ...this.pyEnv(control) })
     trace.emit({ type: 'runtime', python: check.python, modules: check.modules })

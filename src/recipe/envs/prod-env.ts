@@ -7,7 +7,7 @@ import { inspectKits, type KitsInspection } from './inspect-kits.js'
 import { chooseJobTarget } from './kit-target.js'
 import type { RunControl } from './runtime/events.js'
 import { type LogHints, submitJob } from './runtime/job-driver.js'
-import { jobRun, jobTarget, RunTrace, versionWarning } from './runtime/job-run.js'
+import { jobRun, RunTrace, versionWarning } from './runtime/job-run.js'
 import { choosePython } from './runtime/python.js'
 import { type RunTimeouts, resolveTimeouts } from './runtime/timeouts.js'
 import { checkRuntime, probeNvflare, type RuntimeProbe } from './runtime.js'
@@ -71,7 +71,7 @@ export class ProdEnv implements ExecEnv {
 
   async execute(job: JobDefinition, control: RunControl = {}): Promise<JobRun> {
     const trace = new RunTrace(control)
-    const target = jobTarget(job)
+    const target = job.nvflareVersion
     trace.clock.begin('check')
     const python = choosePython(this.options.python, this.options.env)
     const env = this.options.env ? { env: this.options.env } : {}
@@ -82,6 +82,7 @@ export class ProdEnv implements ExecEnv {
     if (mismatch) trace.warn(mismatch)
     const inspection = await this.inspect()
     if (inspection.clients < job.minClients) trace.warn(tooFewKits(job, inspection))
+    for (const warning of chooseJobTarget(job.nvflareVersion, inspection.kits).warnings) trace.warn(warning)
     const jobDir = writeJob(inspection.admin.uploadDir, job).jobDir
     const adminKit = inspection.admin.dir
     const driverLog = join(adminKit, 'fedforge-driver.log')

@@ -1,10 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  DEFAULT_NVFLARE_VERSION,
-  isNvflareVersion,
-  type NvflareVersion,
-} from '../../../provision/targets/version.js'
+import { isNvflareVersion, type NvflareVersion } from '../../../provision/targets/version.js'
 import type { JobDefinition } from '../../job/job-config.js'
 import type { JobRun, RunLogs } from '../../spec.js'
 import type { RuntimeCheck } from '../runtime.js'
@@ -32,14 +28,6 @@ export class RunTrace {
     this.warnings.push(message)
     this.emit({ type: 'warning', message })
   }
-}
-
-/** The NVFlare version a job was written for. */
-export function jobTarget(job: JobDefinition): NvflareVersion {
-  // TODO(job-targets): JobDefinition.nvflareVersion; until it lands, jobs are written for the default.
-  return (
-    (job as JobDefinition & { nvflareVersion?: NvflareVersion }).nvflareVersion ?? DEFAULT_NVFLARE_VERSION
-  )
 }
 
 /** The NVFlare line of a `nvflare.__version__` (2.8.1 -> 2.8), when it names one we know. */
