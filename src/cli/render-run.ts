@@ -77,6 +77,9 @@ export function printRunSummary(run: JobRun, json: boolean): void {
   }
   const rounds = run.rounds ? `, round ${run.rounds.round} of ${run.rounds.numRounds}` : ''
   out(`status: ${run.status} (job ${run.jobId}${rounds})`)
+  if (!run.status.startsWith('FINISHED')) {
+    out(`not followed: it runs on the federation (admin console: list_jobs; download_job ${run.jobId})`)
+  }
   if (run.resultDir) out(`result: ${run.resultDir}`)
   if (run.globalModel) out(`global model: ${run.globalModel}`)
   else if (run.resultDir) out('global model: none in the result')

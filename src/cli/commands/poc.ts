@@ -97,7 +97,7 @@ function printStatus(status: PocStatus, json: boolean): void {
   const width = Math.max(...status.kits.map((k) => k.name.length))
   for (const k of status.kits) {
     const pids = k.pids.length > 0 ? `pid ${k.pids.join(', ')}` : 'not running'
-    const registered = k.registered === undefined ? '' : k.registered ? ', registered' : ', not registered'
+    const registered = k.registered === null ? '' : k.registered ? ', registered' : ', not registered'
     out(`  ${k.name.padEnd(width)}  ${k.type}  ${pids}${registered}`)
   }
 }

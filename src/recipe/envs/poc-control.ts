@@ -46,8 +46,8 @@ export interface PocKitStatus {
   type: 'server' | 'client'
   /** The kit's running processes (its NVFlare process, start scripts, job processes). */
   pids: number[]
-  /** Clients: registered with the server since it was started (by its log); undefined for the server. */
-  registered: boolean | undefined
+  /** Clients: registered with the server since it was started (by its log); null for the server. */
+  registered: boolean | null
   log: string
 }
 
@@ -79,7 +79,7 @@ export function pocStatus(prodDir: string): PocStatus {
       name: k.name,
       type: k.type,
       pids: (running.get(k.name) ?? []).map((p) => p.pid),
-      registered: k.type === 'client' ? serverUp && joined.has(k.name) : undefined,
+      registered: k.type === 'client' ? serverUp && joined.has(k.name) : null,
       log: kitLog(k),
     })),
   }

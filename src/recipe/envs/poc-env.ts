@@ -138,6 +138,7 @@ export class PocEnv implements ExecEnv {
         wait: true,
         logFile: r.driverLog,
         logs: pocLogHints(r.kits, r.driverLog),
+        afterSubmit: 'the PoC federation was stopped with it',
         clock: trace.clock,
         ...(this.options.pollSeconds !== undefined ? { pollSeconds: this.options.pollSeconds } : {}),
         ...control,

@@ -93,8 +93,12 @@ describe.runIf(hasProc())('provision job fedavg-he --poc and provision poc, on t
     expect(start.code, start.stderr).toBe(ExitCode.ok)
     expect(start.stdout).toMatch(/^ {2}site-2 +client +pid \d+.*, registered$/m)
     const status = await bin(['poc', 'status', '-w', prodDir, '--json'], f)
-    const kits = JSON.parse(status.stdout).kits as { name: string; pids: number[]; registered?: boolean }[]
-    expect(kits.map((k) => [k.name, k.pids.length > 0, k.registered ?? null])).toEqual([
+    const kits = JSON.parse(status.stdout).kits as {
+      name: string
+      pids: number[]
+      registered: boolean | null
+    }[]
+    expect(kits.map((k) => [k.name, k.pids.length > 0, k.registered])).toEqual([
       ['localhost', true, null],
       ['site-1', true, true],
       ['site-2', true, true],

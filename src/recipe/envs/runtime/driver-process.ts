@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcessByStdio, spawn } from 'node:child_process'
 import { closeSync, openSync, writeSync } from 'node:fs'
+import type { Readable } from 'node:stream'
 import { ExitCode, ProvisionError } from '../../../errors.js'
 import { type DriverEvent, lineSplitter, parseDriverLine } from './protocol.js'
 import { DRIVER_SCRIPT } from './python.js'
@@ -41,79 +42,101 @@ const KILL_GRACE_MS = 3000
  * then SIGKILL. Rejects when the interpreter cannot be started (exit 3) or a line breaks the protocol.
  */
 export function runDriver(options: DriverOptions): Promise<DriverRun> {
-  const script = options.script ?? DRIVER_SCRIPT
-  return new Promise((resolve, reject) => {
-    const events: DriverEvent[] = []
-    const log = options.logFile ? openSync(options.logFile, 'a') : undefined
-    let tail = ''
-    let aborted = false
-    let quiet = false
-    let failure: Error | undefined
-    const child = spawn(options.python, [script, ...options.args], {
-      env: options.env ?? process.env,
+  return new Promise((resolve, reject) => new DriverWatch(options, resolve, reject).start())
+}
+
+/** One driver process and what we saw of it. */
+class DriverWatch {
+  private readonly events: DriverEvent[] = []
+  private readonly lines = lineSplitter((line) => this.onLine(line))
+  private child: ChildProcessByStdio<null, Readable, Readable> | undefined
+  private log: number | undefined
+  private tail = ''
+  private aborted = false
+  private quiet = false
+  private failure: Error | undefined
+  private quietTimer: NodeJS.Timeout | undefined
+  private readonly onAbort = () => {
+    this.aborted = true
+    this.stop()
+  }
+
+  constructor(
+    private readonly o: DriverOptions,
+    private readonly resolve: (run: DriverRun) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  start(): void {
+    this.log = this.o.logFile ? openSync(this.o.logFile, 'a') : undefined
+    const child = spawn(this.o.python, [this.o.script ?? DRIVER_SCRIPT, ...this.o.args], {
+      env: this.o.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     })
-    const stop = () => {
-      signalGroup(child.pid, 'SIGTERM')
-      setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref()
-    }
-    let quietTimer: NodeJS.Timeout | undefined
-    const armQuietTimer = () => {
-      if (options.quietLimitMs === undefined) return
-      clearTimeout(quietTimer)
-      quietTimer = setTimeout(() => {
-        quiet = true
-        stop()
-      }, options.quietLimitMs)
-    }
-    const onAbort = () => {
-      aborted = true
-      stop()
-    }
-    const lines = lineSplitter((line) => {
-      const event = parseDriverLine(line)
-      if (!event) return
-      events.push(event)
-      armQuietTimer()
-      options.onEvent?.(event)
-    })
-    const fail = (error: unknown) => {
-      failure ??= error instanceof Error ? error : new Error(String(error))
-      stop()
-    }
+    this.child = child
     child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (chunk: string) => {
-      if (failure) return
-      try {
-        lines.push(chunk)
-      } catch (error) {
-        fail(error)
-      }
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (log !== undefined) writeSync(log, chunk)
-      tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES)
-    })
-    if (options.signal?.aborted) onAbort()
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    armQuietTimer()
-    child.on('error', (error) => fail(cannotRun(options.python, error)))
-    child.on('close', (code, signal) => {
-      clearTimeout(quietTimer)
-      options.signal?.removeEventListener('abort', onAbort)
-      if (log !== undefined) closeSync(log)
-      if (!failure) {
-        try {
-          lines.end()
-        } catch (error) {
-          failure = error instanceof Error ? error : new Error(String(error))
-        }
-      }
-      if (failure) reject(failure)
-      else resolve({ code, signal, events, stderrTail: tail, aborted, quiet })
-    })
-  })
+    child.stdout.on('data', (chunk: string) => this.guard(() => this.lines.push(chunk)))
+    child.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk))
+    child.on('error', (error) => this.fail(cannotRun(this.o.python, error)))
+    child.on('close', (code, signal) => this.onClose(code, signal))
+    if (this.o.signal?.aborted) this.onAbort()
+    this.o.signal?.addEventListener('abort', this.onAbort, { once: true })
+    this.armQuietTimer()
+  }
+
+  private onLine(line: string): void {
+    const event = parseDriverLine(line)
+    if (!event) return
+    this.events.push(event)
+    this.armQuietTimer()
+    this.o.onEvent?.(event)
+  }
+
+  private onStderr(chunk: Buffer): void {
+    if (this.log !== undefined) writeSync(this.log, chunk)
+    this.tail = (this.tail + chunk.toString('utf8')).slice(-TAIL_BYTES)
+  }
+
+  private onClose(code: number | null, signal: NodeJS.Signals | null): void {
+    clearTimeout(this.quietTimer)
+    this.o.signal?.removeEventListener('abort', this.onAbort)
+    if (this.log !== undefined) closeSync(this.log)
+    this.guard(() => this.lines.end())
+    if (this.failure) return this.reject(this.failure)
+    const { events, tail: stderrTail, aborted, quiet } = this
+    this.resolve({ code, signal, events, stderrTail, aborted, quiet })
+  }
+
+  /** Runs `work` unless the run has failed; a throw fails it. */
+  private guard(work: () => void): void {
+    if (this.failure) return
+    try {
+      work()
+    } catch (error) {
+      this.fail(error)
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error instanceof Error ? error : new Error(String(error))
+    this.stop()
+  }
+
+  private armQuietTimer(): void {
+    if (this.o.quietLimitMs === undefined) return
+    clearTimeout(this.quietTimer)
+    this.quietTimer = setTimeout(() => {
+      this.quiet = true
+      this.stop()
+    }, this.o.quietLimitMs)
+  }
+
+  private stop(): void {
+    const pid = this.child?.pid
+    signalGroup(pid, 'SIGTERM')
+    setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref()
+  }
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

@@ -60,7 +60,7 @@ export async function submitJob(s: JobSubmission): Promise<JobOutcome> {
     python: s.python,
     args: driverArgs(s),
     quietLimitMs: quietLimit(s.timeouts),
-    onEvent: (e) => follow(e, outcome, s.clock, emit),
+    onEvent: (e) => follow(e, outcome, s, emit),
     ...(s.env ? { env: s.env } : {}),
     ...(s.signal ? { signal: s.signal } : {}),
     ...(s.logFile ? { logFile: s.logFile } : {}),
@@ -84,13 +84,13 @@ function driverArgs(s: JobSubmission): string[] {
 /** The driver bounds its own waits; this backstop ends it when NVFlare hangs inside one call. */
 const quietLimit = (t: RunTimeouts) => (Math.max(t.session, t.registration, t.jobStart, t.round) + 60) * 1000
 
-function follow(e: DriverEvent, o: JobOutcome, clock: PhaseClock, emit: (e: RunEvent) => void): void {
-  const event = record(e, o, clock)
+function follow(e: DriverEvent, o: JobOutcome, s: JobSubmission, emit: (e: RunEvent) => void): void {
+  const event = record(e, o, s.wait ? s.clock : undefined)
   if (event) emit(event)
 }
 
-/** Updates the outcome with a driver event; returns the run event it stands for, if any. */
-function record(e: DriverEvent, o: JobOutcome, clock: PhaseClock): RunEvent | undefined {
+/** Updates the outcome with a driver event (and the phases, when the job is followed); returns its run event. */
+function record(e: DriverEvent, o: JobOutcome, clock: PhaseClock | undefined): RunEvent | undefined {
   switch (e.event) {
     case 'clients':
       o.clients = e.clients
@@ -98,7 +98,7 @@ function record(e: DriverEvent, o: JobOutcome, clock: PhaseClock): RunEvent | un
     case 'submitted':
       o.jobId = e.job_id
       o.status = 'SUBMITTED'
-      clock.begin('run')
+      clock?.begin('run')
       return { type: 'job-submitted', jobId: e.job_id }
     case 'status':
       o.status = e.status
@@ -112,7 +112,7 @@ function record(e: DriverEvent, o: JobOutcome, clock: PhaseClock): RunEvent | un
     }
     case 'finished':
       o.status = e.status
-      clock.begin('download')
+      clock?.begin('download')
       return { type: 'job-finished', jobId: e.job_id, status: e.status }
     case 'downloaded':
       o.resultDir = e.path ?? undefined
@@ -125,7 +125,8 @@ function record(e: DriverEvent, o: JobOutcome, clock: PhaseClock): RunEvent | un
 function runError(run: DriverRun, o: JobOutcome, s: JobSubmission): ProvisionError {
   const job = o.jobId ? `job ${o.jobId}` : 'the job'
   const after = o.jobId && s.afterSubmit ? ` (${s.afterSubmit})` : ''
-  if (run.aborted) return interrupted(o.jobId ? `${job} was being followed${after}` : 'nothing was submitted')
+  if (run.aborted)
+    return interrupted(o.jobId ? `while following ${job}${after}` : 'before the job was submitted')
   const last = run.events.at(-1)
   if (last?.event === 'error') return driverError(last, o, s, after)
   const why = run.quiet
