@@ -114,14 +114,18 @@ describe.runIf(hasProc())('PocEnv.execute on the stand-in NVFlare (orchestration
     const start = await runWith('stuck-start', { jobStart: 0.3 })
     const s = start.error as ProvisionError
     expect(s.code).toBe('job-start-timeout')
-    expect(s.message).toMatch(/^job \S+ did not start within 0.3 s \(status SUBMITTED\)$/)
+    expect(s.message).toMatch(
+      /^job \S+ did not start within 0.3 s \(status SUBMITTED\) \(the PoC federation was stopped with it\)$/,
+    )
     expect(s.hint).toMatch(/^read .*localhost\/log\.txt and .*; allow more time with --start-timeout$/)
     expect(processesOf(prodDir, start.fake.tag)).toEqual([])
     const round = await runWith('stuck-round', { round: 0.3 })
     const r = round.error as ProvisionError
     const submitted = round.events.flatMap((e) => (e.type === 'job-submitted' ? [e.jobId] : []))
     expect(r.code).toBe('round-timeout')
-    expect(r.message).toBe(`job ${submitted[0]} made no progress for 0.3 s in round 1 of 2`)
+    expect(r.message).toBe(
+      `job ${submitted[0]} made no progress for 0.3 s in round 1 of 2 (the PoC federation was stopped with it)`,
+    )
     expect(r.hint).toContain(join(prodDir, 'site-2', submitted[0]!, 'log.txt'))
     expect(r.hint).toContain('--round-timeout')
     expect(processesOf(prodDir, round.fake.tag)).toEqual([])
