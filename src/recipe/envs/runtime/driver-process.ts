@@ -103,7 +103,10 @@ class DriverWatch {
     this.o.signal?.removeEventListener('abort', this.onAbort)
     if (this.log !== undefined) closeSync(this.log)
     this.guard(() => this.lines.end())
-    if (this.failure) return this.reject(this.failure)
+    if (this.failure) {
+      this.reject(this.failure)
+      return
+    }
     const { events, tail: stderrTail, aborted, quiet } = this
     this.resolve({ code, signal, events, stderrTail, aborted, quiet })
   }
