@@ -29,6 +29,7 @@ export function fakeRuntime(
     ...process.env,
     PYTHONPATH: [...(more.pythonPath ?? []), FAKE_NVFLARE].join(delimiter),
     PYTHONDONTWRITEBYTECODE: '1',
+    FLARE_START_WAIT: '1', // start.sh's watch of a new kit process (default 10 s)
     FAKE_NVFLARE_SCENARIO: scenario,
     FAKE_NVFLARE_TAG: tag,
     FAKE_NVFLARE_SILENT: (more.silent ?? []).join(','),

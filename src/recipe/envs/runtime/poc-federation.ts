@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { ExitCode, ProvisionError } from '../../../errors.js'
+import { CONSOLE_LOG } from '../../../provision/builders/static-scripts.js'
 import { writeFileAtomic } from '../../../provision/fs/atomic.js'
 import { FileMode } from '../../../provision/layout.js'
 import { readKitFiles } from '../../../provision/verify/kit-files.js'
@@ -91,8 +92,8 @@ export interface StartFederation {
 }
 
 /**
- * Starts the server, then every client, each from its own startup/start.sh, and records them (pgid, log
- * offset) in poc-run/processes.json. Whatever fails after the first start stops what was started.
+ * Starts the server, then every client (together), each from its own startup/start.sh, and records them
+ * (pgid, log offset) in poc-run/processes.json. Whatever fails after the first start stops what was started.
  */
 export async function startFederation(s: StartFederation): Promise<PocRecord> {
   refuseRunning(s.kits)
@@ -104,15 +105,20 @@ export async function startFederation(s: StartFederation): Promise<PocRecord> {
     python: s.python,
     kits: [],
   }
+  const start = async (kit: LocalKit) => {
+    const logOffset = fileSize(kitLog(kit))
+    const started = await startKit(kit, s.env, join(runDir, `${kit.name}.out`))
+    record.kits.push({ ...started, logOffset })
+    writeRecord(record)
+    s.onEvent?.({ type: 'kit-started', kit: kit.name, pgid: started.pgid })
+  }
   try {
-    for (const kit of [s.kits.server, ...s.kits.clients]) {
-      if (s.signal?.aborted) throw interrupted('the federation was stopped')
-      const logOffset = fileSize(kitLog(kit))
-      const started = await startKit(kit, s.env, join(runDir, `${kit.name}.out`))
-      record.kits.push({ ...started, logOffset })
-      writeRecord(record)
-      s.onEvent?.({ type: 'kit-started', kit: kit.name, pgid: started.pgid })
-    }
+    if (s.signal?.aborted) throw interrupted('the federation was stopped')
+    await start(s.kits.server)
+    if (s.signal?.aborted) throw interrupted('the federation was stopped')
+    // the clients together (each start.sh watches its process for a while); all settle before a failure counts
+    const failed = (await Promise.allSettled(s.kits.clients.map(start))).find((r) => r.status === 'rejected')
+    if (failed) throw failed.reason
   } catch (error) {
     await stopFederation(record, { stopScriptMs: 10_000, env: s.env, kits: s.kits })
     throw error
@@ -120,10 +126,10 @@ export async function startFederation(s: StartFederation): Promise<PocRecord> {
   return record
 }
 
-/** Where to look when clients do not register. */
+/** Where to look when clients do not register: each kit's log.txt, and its console log (the process's output). */
 export function registrationHint(kits: PocKits): string {
   const logs = [kits.server, ...kits.clients].map(kitLog)
-  return `read ${logs.join(', ')} and ${join(kits.prodDir, POC_RUN_DIR)}/*.out`
+  return `read ${logs.join(', ')}, ${CONSOLE_LOG} beside each (the process's own output) and ${join(kits.prodDir, POC_RUN_DIR)}/*.out (start.sh's)`
 }
 
 /** Waits until every client kit has registered in the server log (bounded), failing early when a kit dies. */

@@ -19,7 +19,8 @@ export interface StartedKit extends LocalKit {
   outFile: string
 }
 
-const START_SCRIPT_LIMIT_MS = 60_000
+/** start.sh watches the new process for FLARE_START_WAIT s (default 10), then up to 45 s in a failed start. */
+const startScriptLimitMs = (env: NodeJS.ProcessEnv) => (Number(env['FLARE_START_WAIT'] ?? 10) + 90) * 1000
 const TERM_GRACE_MS = 5000
 const KILL_WAIT_MS = 3000
 
@@ -34,7 +35,7 @@ export function startKit(kit: LocalKit, env: NodeJS.ProcessEnv, outFile: string)
   const child = spawn('bash', [script], { cwd: kit.dir, env, detached: true, stdio: ['ignore', fd, fd] })
   closeSync(fd)
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), START_SCRIPT_LIMIT_MS)
+    const timer = setTimeout(() => child.kill('SIGKILL'), startScriptLimitMs(env) || 100_000)
     child.on('error', (error) => {
       clearTimeout(timer)
       reject(new ProvisionError('kit-start', `${kit.name}: cannot run ${script}: ${error.message}`))
@@ -93,14 +94,16 @@ function runStopScript(kit: LocalKit, options: StopOptions): Promise<void> {
   const script = join(kit.dir, Layout.startup, 'stop_fl.sh')
   if (!existsSync(script)) return Promise.resolve()
   return new Promise((resolve) => {
+    // stop_fl.sh escalates to SIGKILL after FLARE_STOP_WAIT s: within our limit
+    const wait = Math.max(1, Math.floor(options.stopScriptMs / 1000))
     const child = spawn('bash', [script, '-y'], {
       cwd: kit.dir,
-      env: options.env ?? process.env,
+      env: { ...(options.env ?? process.env), FLARE_STOP_WAIT: String(wait) },
       stdio: ['pipe', 'ignore', 'ignore'],
       detached: true,
     })
     child.stdin.end('y\n') // older stop_fl.sh ask even with -y
-    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), options.stopScriptMs)
+    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), options.stopScriptMs + 10_000)
     child.on('error', () => resolve())
     child.on('close', () => {
       clearTimeout(timer)
