@@ -77,6 +77,7 @@ export function printRunSummary(run: JobRun, json: boolean): void {
   }
   const rounds = run.rounds ? `, round ${run.rounds.round} of ${run.rounds.numRounds}` : ''
   out(`status: ${run.status} (job ${run.jobId}${rounds})`)
+  for (const line of run.detail) out(`  ${line}`)
   if (!run.status.startsWith('FINISHED')) {
     out(`not followed: it runs on the federation (admin console: list_jobs; download_job ${run.jobId})`)
   }

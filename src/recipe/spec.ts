@@ -97,6 +97,8 @@ export interface JobRun {
   clients: string[]
   /** The last round seen (1-based) of how many. */
   rounds: { round: number; numRounds: number } | undefined
+  /** What NVFlare said of the job's deployment when it ended (its meta's job_deploy_detail). */
+  detail: string[]
   /** The downloaded result (`<admin kit>/transfer/<job id>`), when the job was followed to its end. */
   resultDir: string | undefined
   /** The global model in the result (FL_global_model.pt), when there is one. */

@@ -90,12 +90,15 @@ async function runTarget(target: NvflareTarget & { source: string }): Promise<vo
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: python.pythonPath(target.source) }
   delete env['FEDFORGE_PYTHON']
   const run: Run = { root, env, say }
+  let passed = false
   try {
     const { globalModel, prod } = await runPoc(run, target)
     await checkGlobalModel(run, prod, globalModel)
     expect(processesUnder(root), `processes left running from ${root}`).toEqual([])
+    passed = true
   } finally {
-    if (keepRunFolders()) say(`kept ${root}`)
+    // a failed run keeps its folder: its logs say why
+    if (keepRunFolders() || !passed) say(`kept ${root}${passed ? '' : ' (the run failed: read its logs)'}`)
     else rmSync(root, { recursive: true, force: true })
   }
 }

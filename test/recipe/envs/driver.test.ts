@@ -210,6 +210,15 @@ describe('driver.py against the stand-in FLARE API', () => {
     ).toBe(false)
   })
 
+  it('finished carries what NVFlare said of the deployment (job_deploy_detail)', async () => {
+    const r = await drive('failed-to-run', [])
+    expect(r.code).toBe(DriverExit.ok)
+    expect(r.events.find((e) => e.event === 'finished')).toMatchObject({
+      status: 'FINISHED:FAILED_TO_RUN',
+      detail: ['server: OK', 'site-2: failed to deploy (stand-in)'],
+    })
+  })
+
   it('reports a session that cannot be opened (exit 4)', async () => {
     const r = await drive('no-session', [])
     expect(r.code).toBe(DriverExit.session)

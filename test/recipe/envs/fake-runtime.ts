@@ -11,7 +11,13 @@ export const BROKEN_TENSEAL = fileURLToPath(new URL('./broken-tenseal', import.m
 /** The machine's python3 (CI has one; it has no NVFlare, and the stand-in needs only the standard library). */
 export const PYTHON3 = findExecutable('python3') ?? 'python3'
 
-export type Scenario = 'complete' | 'stuck-start' | 'stuck-round' | 'exception' | 'no-session'
+export type Scenario =
+  | 'complete'
+  | 'stuck-start'
+  | 'stuck-round'
+  | 'exception'
+  | 'failed-to-run'
+  | 'no-session'
 
 export interface FakeRuntime {
   env: NodeJS.ProcessEnv

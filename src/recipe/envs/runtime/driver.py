@@ -8,7 +8,8 @@ commands (each prints one JSON object per line on stdout; the last one says how 
     clients                    {"event": "clients", "clients": [names of the registered clients]}
     submit JOB_DIR             {"event": "submitted", "job_id": ...}
     wait JOB_ID                {"event": "status"} on every change, {"event": "round"} on every new round,
-                               then {"event": "finished", "job_id": ..., "status": ...}
+                               then {"event": "finished", "job_id": ..., "status": ..., "detail": [...]}
+                               (detail: the job meta's job_deploy_detail, what NVFlare says of its deployment)
     download JOB_ID            {"event": "downloaded", "job_id": ..., "path": ...}
     run JOB_DIR                in one session: clients (awaited with --expect-clients), submit, wait, download
     abort JOB_ID               {"event": "aborted", "job_id": ...}
@@ -142,13 +143,15 @@ def wait(session, job_id, args):
     status = last_status = None
     rounds = last_rounds = None
     while True:
-        status = str(session.get_job_meta(job_id).get("status", ""))
+        meta = session.get_job_meta(job_id)
+        status = str(meta.get("status", ""))
         now = time.monotonic()
         if status != last_status:
             emit("status", job_id=job_id, status=status)
             last_status, progress_at = status, now
         if status.startswith("FINISHED"):
-            emit("finished", job_id=job_id, status=status)
+            detail = meta.get("job_deploy_detail")  # why a job failed to deploy, when it did
+            emit("finished", job_id=job_id, status=status, detail=[str(d) for d in detail or []])
             return status
         if status == "RUNNING":
             rounds = job_rounds(session, job_id)

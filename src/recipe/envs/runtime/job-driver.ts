@@ -43,6 +43,8 @@ export interface JobOutcome {
   clients: string[]
   resultDir: string | undefined
   lastRound: { round: number; numRounds: number } | undefined
+  /** What NVFlare said of the job's deployment (its meta's job_deploy_detail), when it ended. */
+  detail: string[]
 }
 
 /** The job through the runtime driver's `run`: clients, submit, then (with `wait`) its end and download. */
@@ -53,6 +55,7 @@ export async function submitJob(s: JobSubmission): Promise<JobOutcome> {
     clients: [],
     resultDir: undefined,
     lastRound: undefined,
+    detail: [],
   }
   const emit = (e: RunEvent) => s.onEvent?.(e)
   s.clock.begin('submit')
@@ -112,6 +115,7 @@ function record(e: DriverEvent, o: JobOutcome, clock: PhaseClock | undefined): R
     }
     case 'finished':
       o.status = e.status
+      o.detail = e.detail
       clock?.begin('download')
       return { type: 'job-finished', jobId: e.job_id, status: e.status }
     case 'downloaded':

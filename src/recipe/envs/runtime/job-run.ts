@@ -83,6 +83,7 @@ export function jobRun(p: JobRunParts): JobRun {
     adminKit: p.adminKit,
     clients: outcome.clients,
     rounds: outcome.lastRound,
+    detail: outcome.detail,
     resultDir: outcome.resultDir,
     globalModel: findGlobalModel(outcome.resultDir),
     logs,

@@ -20,7 +20,12 @@ export const driverEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('submitted'), job_id: jobId }),
   z.object({ event: z.literal('status'), job_id: jobId, status: z.string() }),
   z.object({ event: z.literal('round'), job_id: jobId, current_round: count, num_rounds: count }),
-  z.object({ event: z.literal('finished'), job_id: jobId, status: z.string() }),
+  z.object({
+    event: z.literal('finished'),
+    job_id: jobId,
+    status: z.string(),
+    detail: z.array(z.string()).default([]),
+  }),
   z.object({ event: z.literal('downloaded'), job_id: jobId, path: z.string().nullable() }),
   z.object({ event: z.literal('aborted'), job_id: jobId }),
   z.object({

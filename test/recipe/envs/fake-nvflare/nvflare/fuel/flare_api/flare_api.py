@@ -11,6 +11,7 @@ SCENARIOS = {
     "stuck-start": [("SUBMITTED", None)],
     "stuck-round": [("SUBMITTED", None), ("RUNNING", 0)],
     "exception": [("SUBMITTED", None), ("RUNNING", 0), ("FINISHED:EXECUTION_EXCEPTION", 0)],
+    "failed-to-run": [("SUBMITTED", None), ("FINISHED:FAILED_TO_RUN", None)],
 }
 
 
@@ -49,7 +50,10 @@ class Session:
 
     def get_job_meta(self, job_id):
         self.step += 1
-        return {"job_id": job_id, "status": self._state()[0]}
+        meta = {"job_id": job_id, "status": self._state()[0]}
+        if meta["status"] == "FINISHED:FAILED_TO_RUN":
+            meta["job_deploy_detail"] = ["server: OK", "site-2: failed to deploy (stand-in)"]
+        return meta
 
     def show_stats(self, job_id, target_type):
         current = self._state()[1]
