@@ -155,6 +155,6 @@ describe.runIf(hasProc())('provision job fedavg-he --poc and provision poc, on t
   it('refuses flags that do not fit together (exit 2)', async () => {
     const r = await bin([...pocArgs, '--kits', prodDir], fake())
     expect(r.code).toBe(ExitCode.badInput)
-    expect(r.stderr).toContain('error: --poc provisions its own kits: leave out --kits')
+    expect(r.stderr).toContain('error: --kits: not with --poc, which provisions its own kits\n')
   })
 })
