@@ -27,7 +27,12 @@ console.log(
 for (const clients of [2, 10, 50]) {
   const ws = mkdtempSync(join(tmpdir(), 'fedforge-bench-recipe-'))
   try {
-    const project = loadProject(pocProjectYaml('bench', clients, ADMIN))
+    const project = loadProject(
+      pocProjectYaml(
+        { projectName: 'bench', numClients: clients, username: ADMIN },
+        { fedLearnPort: 8002, adminPort: 8003 },
+      ),
+    )
     const [prov, provMs] = await time(() => provision({ project, workspace: ws }))
     const recipe = new FedAvgRecipeWithHE({
       minClients: clients,

@@ -87,6 +87,21 @@ export const PROVISION_ERROR_CODES = {
   'kits-not-he-ready': 'the kits are not a consistent HE federation (keys missing or not shared)',
   'job-dir-occupied': 'the job output folder exists and is not an NVFlare job folder',
   'job-custom-file': 'a file to bundle into a job is not a regular file',
+  'python-missing': 'the Python interpreter that runs NVFlare cannot be started (not found, not executable)',
+  'python-module-missing': 'the Python interpreter cannot import a module a run needs (nvflare, tenseal)',
+  'bad-timeout': 'a time limit of a run is not a positive number of seconds',
+  'poc-kits': 'a prod_NN folder does not hold the one server kit a local federation runs',
+  'poc-record': "a PoC federation's record of its processes (poc-run/processes.json) is damaged",
+  'poc-running': 'kits of the prod_NN run already (an earlier start, or started by hand)',
+  'kit-start': "a kit's startup/start.sh failed or could not be run",
+  'kit-exited': 'every process of a started kit ended before its clients registered',
+  'registration-timeout': 'the clients did not all register with the server within the time limit',
+  'clients-timeout': 'the server did not report every expected client to the admin within the time limit',
+  'job-start-timeout': 'a submitted job did not start running within the time limit',
+  'round-timeout': 'a running job made no progress (no new round, no end) within the time limit',
+  'admin-session': 'no admin session could be opened through the admin kit (server down, or another project)',
+  'runtime-error': 'NVFlare reported an error while the job was submitted or followed',
+  'driver-failed': 'the runtime driver ended without saying why, or stopped answering',
 } as const satisfies Record<string, string>
 
 /** A ProvisionError code: one of PROVISION_ERROR_CODES. */

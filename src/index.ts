@@ -54,8 +54,19 @@ export type { Check, CheckStatus, KitReport, VerifyOptions } from './provision/v
 export { verifyKit } from './provision/verify/verify-kit.js'
 // The HE FedAvg recipe, its options and job model, and the environments that take its job
 export type { KitsInspection } from './recipe/envs/inspect-kits.js'
+export {
+  type PocKitStatus,
+  type PocStatus,
+  pocStatus,
+  type StartPocOptions,
+  type StopPocResult,
+  startPoc,
+  stopPoc,
+} from './recipe/envs/poc-control.js'
 export { PocEnv, type PocEnvOptions } from './recipe/envs/poc-env.js'
 export { ProdEnv, type ProdEnvOptions } from './recipe/envs/prod-env.js'
+export type { PhaseTime, RunControl, RunEvent, RunEventSink, RunPhase } from './recipe/envs/runtime/events.js'
+export { DEFAULT_TIMEOUTS, type RunTimeouts } from './recipe/envs/runtime/timeouts.js'
 export {
   type NvflareRuntime,
   type ProbeOptions,
@@ -82,4 +93,12 @@ export type {
   TransferType,
 } from './recipe/options.js'
 export type { FedAvgRecipeWithHEResolved, ResolvedOptions } from './recipe/resolve.js'
-export type { ExecEnv, ExecEnvKind, ExecResult, ExportResult, KitCheck, Recipe } from './recipe/spec.js'
+export type {
+  ExecEnv,
+  ExecEnvKind,
+  ExecResult,
+  ExportResult,
+  JobRun,
+  KitCheck,
+  Recipe,
+} from './recipe/spec.js'

@@ -11,6 +11,7 @@ import { printSummary, type ZipLine } from './commands/summary.js'
 import { killPointHook } from './kill-point.js'
 import { createRenderer, renderMode } from './render.js'
 import { err } from './run.js'
+import { stopOnSignals } from './stop-signals.js'
 
 export interface ProvisionFlags {
   projectFile?: string
@@ -51,7 +52,7 @@ export async function runProvision(
     killAt?.(e)
   }
   if (mode !== 'json') for (const w of project.warnings) err(`warning: ${w}`)
-  const stop = stopOnSignals()
+  const stop = stopProvisioning()
   try {
     const result = await provision({
       project,
@@ -77,23 +78,10 @@ export async function runProvision(
 
 /**
  * Ctrl-C (or SIGTERM) stops the run at its next step or key wait: wip/ is removed and the lock released,
- * then the CLI exits 130. The handler is then removed, so a second Ctrl-C ends the process at once (the
- * next run removes what it leaves).
+ * then the CLI exits 130. A second Ctrl-C ends the process at once (the next run removes what it leaves).
  */
-function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController()
-  const signals = ['SIGINT', 'SIGTERM'] as const
-  const dispose = () => {
-    for (const name of signals) process.off(name, onSignal)
-  }
-  function onSignal() {
-    dispose()
-    err('\nstopping: removing the unfinished kits (Ctrl-C again to quit at once)')
-    controller.abort()
-  }
-  for (const name of signals) process.on(name, onSignal)
-  return { signal: controller.signal, dispose }
-}
+const stopProvisioning = () =>
+  stopOnSignals(['stopping: removing the unfinished kits (Ctrl-C again to quit at once)'])
 
 /** `--key-source`, checked before anything is read or written. */
 function keyMethodFlag(value: string | undefined): KeyMethod | undefined {

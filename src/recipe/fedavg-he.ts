@@ -1,10 +1,11 @@
 import { ProvisionError } from '../errors.js'
+import type { RunControl } from './envs/runtime/events.js'
 import { buildFedAvgHeJob } from './fedavg-he-job.js'
 import type { JobDefinition } from './job/job-config.js'
 import { writeJob } from './job/write-job.js'
 import type { FedAvgRecipeWithHEOptions } from './options.js'
 import { type FedAvgRecipeWithHEResolved, resolveOptions } from './resolve.js'
-import type { ExecEnv, ExecResult, ExportResult, Recipe } from './spec.js'
+import type { ExecEnv, ExecResult, ExportResult, JobRun, Recipe } from './spec.js'
 
 export const HE_SIM_ENV_NOT_SUPPORTED =
   'FedAvgRecipeWithHE does not support SimEnv: HE needs the TenSEAL contexts of provisioned kits. ' +
@@ -13,7 +14,8 @@ export const HE_SIM_ENV_NOT_SUPPORTED =
 /**
  * Federated averaging with homomorphic encryption: the TypeScript twin of NVFlare's FedAvgRecipeWithHE.
  * The constructor validates the options (ProvisionError listing every problem); `export` writes the job
- * folder; `execute` hands it to PocEnv or ProdEnv (SimEnv is refused, as in NVFlare).
+ * folder; `deploy` writes it for PocEnv or ProdEnv and `execute` runs it there (SimEnv is refused, as in
+ * NVFlare).
  */
 export class FedAvgRecipeWithHE implements Recipe {
   readonly options: FedAvgRecipeWithHEResolved
@@ -33,12 +35,23 @@ export class FedAvgRecipeWithHE implements Recipe {
     return writeJob(jobDir, this.job)
   }
 
-  async execute(env: ExecEnv): Promise<ExecResult> {
-    if (env.kind === 'sim') {
-      throw new ProvisionError('sim-env-unsupported', HE_SIM_ENV_NOT_SUPPORTED, {
-        hint: 'Provision HE kits (`provision -p project.yml` with the HE builder), then use ProdEnv or PocEnv.',
-      })
-    }
+  /** Writes the job where the environment's runtime picks it up (the admin kit's transfer/); submits nothing. */
+  async deploy(env: ExecEnv): Promise<ExecResult> {
+    refuseSim(env)
     return env.deploy(this.job)
+  }
+
+  /** Runs the job: PocEnv starts a local federation and follows the job to its end; ProdEnv submits it. */
+  async execute(env: ExecEnv, control: RunControl = {}): Promise<JobRun> {
+    refuseSim(env)
+    return env.execute(this.job, control)
+  }
+}
+
+function refuseSim(env: ExecEnv): void {
+  if (env.kind === 'sim') {
+    throw new ProvisionError('sim-env-unsupported', HE_SIM_ENV_NOT_SUPPORTED, {
+      hint: 'Provision HE kits (`provision -p project.yml` with the HE builder), then use ProdEnv or PocEnv.',
+    })
   }
 }

@@ -1,42 +1,15 @@
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { NvflareVersion } from '../../src/provision/targets/version.js'
-import { REPO } from '../helpers/paths.js'
-import { runBin } from '../helpers/run-bin.js'
-import {
-  keepRunFolders,
-  type NvflareTarget,
-  nvflareTargets,
-  type PythonSetup,
-  pythonSetup,
-} from './config.js'
+import { listProcesses, mentions } from '../../src/recipe/envs/runtime/proc-scan.js'
+import { BIN, REPO } from '../helpers/paths.js'
+import { keepRunFolders, type NvflareTarget, nvflareTargets, pythonSetup } from './config.js'
 import { expectedFedAvg } from './expected-fedavg.js'
-import {
-  ADMIN,
-  CLIENTS,
-  freePort,
-  logTails,
-  PROJECT,
-  registrationLines,
-  SERVER,
-  waitForRegistration,
-  writeProject,
-} from './federation.js'
-import { type PythonRun, runPython, type StartedKit, startKit, stopAll } from './processes.js'
+import { ADMIN, CLIENTS, logTails, PROJECT, registrationLines, SERVER } from './federation.js'
+import { type ProcessRun, runProcess } from './processes.js'
 
 const HERE = join(REPO, 'test', 'nvflare')
-const DRIVER = join(HERE, 'flare_driver.py')
 const DECRYPT = join(HERE, 'decrypt_global.py')
 const JOB_SOURCES = join(HERE, 'job')
 const LAYERS = { 'fc1.weight': 32, 'fc1.bias': 8, 'fc2.weight': 16, 'fc2.bias': 2 }
@@ -44,51 +17,10 @@ const MINUTE = 60_000
 
 const targets = nvflareTargets()
 const python = pythonSetup()
-const provisionHasTargetFlag = runBin(['--help'], REPO).stdout.includes('--nvflare-version')
 
-/** Environment of every NVFlare process of one target: PYTHONPATH, and `python3` = FEDFORGE_PYTHON. */
-function processEnv(root: string, source: string, py: PythonSetup): NodeJS.ProcessEnv {
-  const bin = join(root, 'bin')
-  mkdirSync(bin, { recursive: true })
-  if (py.python !== 'python3') symlinkSync(py.python, join(bin, 'python3'))
-  return {
-    ...process.env,
-    PYTHONPATH: py.pythonPath(source),
-    PATH: `${bin}${delimiter}${process.env['PATH']}`,
-  }
-}
-
-function expectOk(what: string, run: PythonRun | ReturnType<typeof runBin>): void {
-  if (run.code !== 0) throw new Error(`${what} exited ${run.code}\n${run.stdout}\n${run.stderr}`)
-}
-
-function provision(root: string, version: NvflareVersion): string {
-  const args = ['-p', join(root, 'project.yml'), '-w', join(root, 'ws')]
-  // TODO(issue 12): drop the fallback once --nvflare-version has landed; until then our output targets main.
-  if (provisionHasTargetFlag) args.push('--nvflare-version', version)
-  else if (version !== '2.9') {
-    throw new Error(`provision has no --nvflare-version yet (issue 12): its kits target NVFlare main only;
-run with FEDFORGE_NVFLARE_2_9 only`)
-  }
-  expectOk('provision', runBin(args, root))
-  return join(root, 'ws', PROJECT, 'prod_00')
-}
-
-function exportJob(root: string, prod: string): string {
-  const out = join(root, 'jobs')
-  const args = ['job', 'fedavg-he', '--kits', prod, '--train-script', join(JOB_SOURCES, 'client.py')]
-  expectOk('job fedavg-he', runBin([...args, '--model', 'model.SimpleNet', '-o', out], root))
-  const jobDir = join(out, 'fedavg_he')
-  // TODO(issue 12): `job fedavg-he --model model.SimpleNet` must bundle model.py itself; remove this copy then.
-  const bundled = join(jobDir, 'app', 'custom', 'model.py')
-  if (!existsSync(bundled)) copyFileSync(join(JOB_SOURCES, 'model.py'), bundled)
-  return jobDir
-}
-
-function lastEvent(run: PythonRun, event: string): Record<string, unknown> {
+function lastEvent(run: ProcessRun, event: string): Record<string, unknown> {
   const found = run.events.filter((e) => e['event'] === event).at(-1)
-  if (!found)
-    throw new Error(`no "${event}" from the driver (exit ${run.code})\n${run.stdout}\n${run.stderr}`)
+  if (!found) throw new Error(`no "${event}" (exit ${run.code})\n${run.stdout}\n${run.stderr}`)
   return found
 }
 
@@ -98,48 +30,41 @@ type Layers = Record<string, { encrypted: boolean; values: number[] }>
 interface Run {
   root: string
   env: NodeJS.ProcessEnv
-  started: StartedKit[]
   say: (line: string) => void
 }
 
-const adminArgs = (prod: string) => ['--admin-kit', join(prod, ADMIN), '--username', ADMIN]
+/** The summary line `<label>: <value>` of the bin's output. */
+const summary = (stdout: string, label: string) => new RegExp(`^${label}: (.+)$`, 'm').exec(stdout)?.[1]
 
-/** Starts the server, then the clients, each with its kit's own startup/start.sh; returns the kit folders. */
-async function startFederation(run: Run, prod: string): Promise<string[]> {
-  const names = [SERVER, ...CLIENTS]
-  const kitDirs = names.map((k) => join(prod, k))
-  for (const [i, dir] of kitDirs.entries()) {
-    const fd = openSync(join(dir, 'start.out'), 'a')
-    run.started.push(startKit(names[i]!, dir, run.env, fd))
-    closeSync(fd)
-  }
-  expect(await waitForRegistration(kitDirs[0]!, kitDirs, 3 * MINUTE)).toEqual([...CLIENTS])
+/**
+ * `provision job fedavg-he --poc` through the built bin: it provisions the PoC project for the target,
+ * starts the server and both clients from their kits, waits for them, runs the job through the runtime
+ * driver, downloads the result and stops every process. Returns the global model's file.
+ */
+async function runPoc(run: Run, target: NvflareTarget): Promise<{ globalModel: string; prod: string }> {
+  const args = ['job', 'fedavg-he', '--poc', '--train-script', join(JOB_SOURCES, 'client.py')]
+  args.push('--model', 'model.SimpleNet', '--num-rounds', '2', '-w', join(run.root, 'ws'))
+  args.push('--nvflare-version', target.version, '--python', python.python)
+  run.say(`provision ${args.join(' ')}`)
+  const bin = await runProcess(process.execPath, [BIN, ...args], run.env, 15 * MINUTE, run.root)
+  for (const line of `${bin.stderr}${bin.stdout}`.trimEnd().split('\n')) run.say(`| ${line}`)
+  const prod = join(run.root, 'ws', PROJECT, 'prod_00')
+  const kitDirs = [SERVER, ...CLIENTS].map((k) => join(prod, k))
   for (const line of registrationLines(kitDirs[0]!)) run.say(`server log: ${line}`)
-  const clients = await runPython(python.python, [DRIVER, ...adminArgs(prod), 'clients'], run.env, MINUTE)
-  expect(lastEvent(clients, 'clients')['clients'], 'clients the server reports to the admin').toEqual([
-    ...CLIENTS,
-  ])
-  return kitDirs
-}
-
-/** Submits the job through the admin kit (our FLARE API driver), waits for the end, downloads the result. */
-async function runJob(run: Run, prod: string, jobDir: string, kitDirs: string[]): Promise<string> {
-  const args = [DRIVER, ...adminArgs(prod), 'run', jobDir, '--timeout', '600']
-  const driver = await runPython(python.python, args, run.env, 12 * MINUTE)
-  for (const e of driver.events) run.say(`driver: ${JSON.stringify(e)}`)
-  const finished = lastEvent(driver, 'finished')
-  if (finished['status'] !== 'FINISHED:COMPLETED') {
-    const tails = `${driver.stderr.slice(-3000)}\n${logTails(kitDirs)}`
-    throw new Error(`job ${finished['job_id']}: ${finished['status']}\n${tails}`)
-  }
-  return String(lastEvent(driver, 'downloaded')['path'])
+  const jobId = /^status: \S+ \(job ([^,)\s]+)/m.exec(bin.stdout)?.[1]
+  if (bin.code !== 0) throw new Error(`the bin exited ${bin.code}\n${logTails(kitDirs, jobId)}`)
+  expect(summary(bin.stdout, 'status')).toMatch(/^FINISHED:COMPLETED \(job \S+, round 2 of 2\)$/)
+  expect(bin.stderr).toContain(`clients registered with the server: ${CLIENTS.join(', ')}`)
+  expect(summary(bin.stdout, 'result')).toBe(join(prod, ADMIN, 'transfer', jobId!))
+  return { globalModel: summary(bin.stdout, 'global model')!, prod }
 }
 
 /** The global model the server stored is encrypted, and decrypts with a client context to the FedAvg. */
-async function checkGlobalModel(run: Run, prod: string, result: string): Promise<void> {
+async function checkGlobalModel(run: Run, prod: string, globalModel: string): Promise<void> {
   const clientContext = join(prod, CLIENTS[0], 'startup', 'client_context.tenseal')
-  const decrypted = await runPython(python.python, [DECRYPT, result, clientContext], run.env, MINUTE)
-  expectOk('decrypt_global.py', decrypted)
+  const args = [DECRYPT, join(globalModel, '..'), clientContext]
+  const decrypted = await runProcess(python.python, args, run.env, MINUTE)
+  if (decrypted.code !== 0) throw new Error(`decrypt_global.py exited ${decrypted.code}\n${decrypted.stderr}`)
   const layers = lastEvent(decrypted, 'decrypted')['layers'] as Layers
   expect(Object.keys(layers).sort()).toEqual(Object.keys(LAYERS).sort())
   for (const [name, size] of Object.entries(LAYERS)) {
@@ -153,32 +78,34 @@ async function checkGlobalModel(run: Run, prod: string, result: string): Promise
   }
 }
 
+/** Processes whose arguments name the run folder (kits, jobs, driver): none once the bin has ended. */
+const processesUnder = (root: string) =>
+  listProcesses()
+    .filter((p) => p.state !== 'Z' && mentions(p.args, root))
+    .map((p) => `${p.pid} ${p.args.join(' ')}`)
+
 async function runTarget(target: NvflareTarget & { source: string }): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), `fedforge-nvflare-${target.version}-`))
   const say = (line: string) => console.info(`[NVFlare ${target.version}] ${line}`)
-  const run: Run = { root, env: processEnv(root, target.source, python), started: [], say }
-  let left: number[] = []
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: python.pythonPath(target.source) }
+  delete env['FEDFORGE_PYTHON']
+  const run: Run = { root, env, say }
+  let passed = false
   try {
-    const checkArgs = [DRIVER, 'check', '--require', 'tenseal', '--require', 'torch']
-    const check = await runPython(python.python, checkArgs, run.env, MINUTE)
-    expectOk('flare_driver.py check', check)
-    say(`driver: ${JSON.stringify(lastEvent(check, 'check'))}`)
-    writeProject(join(root, 'project.yml'), await freePort(), await freePort())
-    const prod = provision(root, target.version)
-    const jobDir = exportJob(root, prod)
-    const kitDirs = await startFederation(run, prod)
-    await checkGlobalModel(run, prod, await runJob(run, prod, jobDir, kitDirs))
+    const { globalModel, prod } = await runPoc(run, target)
+    await checkGlobalModel(run, prod, globalModel)
+    expect(processesUnder(root), `processes left running from ${root}`).toEqual([])
+    passed = true
   } finally {
-    left = await stopAll(run.started, root, run.env)
-    if (keepRunFolders()) say(`kept ${root}`)
+    // a failed run keeps its folder: its logs say why
+    if (keepRunFolders() || !passed) say(`kept ${root}${passed ? '' : ' (the run failed: read its logs)'}`)
     else rmSync(root, { recursive: true, force: true })
   }
-  expect(left, `processes left running from ${root}`).toEqual([])
 }
 
 const configured = targets.filter((t): t is NvflareTarget & { source: string } => t.source !== undefined)
 
-describe('NVFlare runtime: our kits and HE FedAvg job on the real NVFlare', () => {
+describe('NVFlare runtime: provision job fedavg-he --poc, our kits and HE FedAvg job on the real NVFlare', () => {
   if (configured.length === 0) {
     it.skip(`skipped: set ${targets.map((t) => t.envVar).join(', ')} (NVFlare source folders) to run it`, () => {})
     return
@@ -190,7 +117,7 @@ describe('NVFlare runtime: our kits and HE FedAvg job on the real NVFlare', () =
     }
     const source = target.source
     it(
-      `NVFlare ${target.version} (${source}): server + 2 clients register, the job ends FINISHED:COMPLETED, the global model decrypts to the FedAvg`,
+      `NVFlare ${target.version} (${source}): --poc runs 2 rounds to FINISHED:COMPLETED, the global model decrypts to the FedAvg, no process is left`,
       async () => {
         await runTarget({ ...target, source })
       },

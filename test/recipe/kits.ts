@@ -7,18 +7,39 @@ import { ContentSigner, loadSigningKey, signFolder } from '../../src/provision/p
 import { loadProject } from '../../src/provision/project/load.js'
 import { provision } from '../../src/provision/provisioner.js'
 import type { NvflareVersion } from '../../src/provision/targets/version.js'
-import { pocProjectYaml } from '../../src/recipe/envs/poc-env.js'
 
 export const ADMIN = 'admin@nvidia.com'
 /** A fixed clock, so certificates do not depend on when the tests run. */
 export const NOW = () => new Date('2026-01-15T12:00:00Z')
+
+/** An HE project: a server named `server`, site-1..N and a project admin. */
+function heProjectYaml(projectName: string, numClients: number): string {
+  const sites = Array.from(
+    { length: numClients },
+    (_, i) => `  - { name: site-${i + 1}, type: client, org: nvidia }`,
+  )
+  return `api_version: 3
+name: ${projectName}
+participants:
+  - { name: server, type: server, org: nvidia, fed_learn_port: 8002 }
+${sites.join('\n')}
+  - { name: "${ADMIN}", type: admin, org: nvidia, role: project_admin }
+builders:
+  - path: nvflare.lighter.impl.workspace.WorkspaceBuilder
+  - path: nvflare.lighter.impl.static_file.StaticFileBuilder
+    args: { config_folder: config }
+  - path: nvflare.lighter.impl.cert.CertBuilder
+  - path: nvflare.lighter.impl.he.HEBuilder
+  - path: nvflare.lighter.impl.signature.SignatureBuilder
+`
+}
 
 /**
  * Provisions an HE project (server, site-1..N, admin) and returns its prod_NN folder. On the real clock:
  * `provision job` checks the certificates against it (verifyKit), so fixed dates would expire.
  */
 export async function provisionHeKits(workspace: string, numClients = 2, projectName = 'example_project') {
-  const project = loadProject(pocProjectYaml(projectName, numClients, ADMIN))
+  const project = loadProject(heProjectYaml(projectName, numClients))
   const result = await provision({ project, workspace })
   return { prodDir: result.prodDir, projectDir: result.projectDir }
 }
@@ -30,7 +51,7 @@ export async function reprovisionHeKits(
   nvflareVersion: NvflareVersion,
   projectName = 'example_project',
 ): Promise<string> {
-  const project = loadProject(pocProjectYaml(projectName, numClients, ADMIN))
+  const project = loadProject(heProjectYaml(projectName, numClients))
   return (await provision({ project, workspace: dirname(projectDir), nvflareVersion })).prodDir
 }
 

@@ -34,7 +34,7 @@ const recipe = (nvflareVersion: NvflareVersion = '2.9') =>
 describe('PocEnv', () => {
   it('provisions an HE PoC project (server, site-1…site-N, a project admin) and deploys the job to it', async () => {
     const workspace = temp.make()
-    const result = await recipe().execute(
+    const result = await recipe().deploy(
       new PocEnv({ workspace, numClients: 3, runtime: () => installed, now: NOW }),
     )
     const prod = join(workspace, 'example_project', 'prod_00')
@@ -43,10 +43,10 @@ describe('PocEnv', () => {
       readdirSync(prod)
         .filter((n) => !n.endsWith('.sh'))
         .sort(),
-    ).toEqual(['admin@nvidia.com', 'server', 'site-1', 'site-2', 'site-3'])
+    ).toEqual(['admin@nvidia.com', 'localhost', 'site-1', 'site-2', 'site-3'])
     const admin = parseCertInfo(readFileSync(join(prod, 'admin@nvidia.com/startup/client.crt'), 'utf8'))
     expect([admin.cn, admin.role]).toEqual(['admin@nvidia.com', 'project_admin'])
-    const server = await inspectTenseal(readFileSync(join(prod, 'server/startup', Layout.serverContext)))
+    const server = await inspectTenseal(readFileSync(join(prod, 'localhost/startup', Layout.serverContext)))
     expect(server.kind === 'context' && server.keys.secretKey).toBe(false)
     expect(result.jobDir).toBe(join(prod, 'admin@nvidia.com', Layout.transfer, 'fedavg_he'))
     expect(existsSync(join(result.jobDir, 'app/config/config_fed_server.json'))).toBe(true)
@@ -68,9 +68,9 @@ describe('PocEnv', () => {
   it.each(['2.7', '2.8'] as const)('provisions its kits for the job’s target (%s)', async (version) => {
     const workspace = temp.make()
     const env = new PocEnv({ workspace, numClients: 3, runtime: () => installed, now: NOW })
-    const result = await recipe(version).execute(env)
+    const result = await recipe(version).deploy(env)
     const prod = join(workspace, 'example_project', 'prod_00')
-    expect([detectKitTarget(join(prod, 'server')), detectKitTarget(join(prod, 'site-1'))]).toEqual([
+    expect([detectKitTarget(join(prod, 'localhost')), detectKitTarget(join(prod, 'site-1'))]).toEqual([
       version,
       version,
     ])

@@ -47,7 +47,7 @@ describe('ProdEnv', () => {
   it('checks the kits, writes the job into the admin kit’s transfer/ and returns the submit command', async () => {
     const kits = copyKits(prodDir, temp.make())
     const r = recipe()
-    const result = await r.execute(env(kits))
+    const result = await r.deploy(env(kits))
     const transfer = join(kits, ADMIN, Layout.transfer)
     expect(result.jobDir).toBe(join(transfer, 'fedavg_he'))
     expect(result.submitCommand).toBe('submit_job fedavg_he')
@@ -66,7 +66,7 @@ describe('ProdEnv', () => {
   })
 
   it('warns when the job needs more clients than there are client kits', async () => {
-    const result = await recipe(3).execute(env(copyKits(prodDir, temp.make())))
+    const result = await recipe(3).deploy(env(copyKits(prodDir, temp.make())))
     expect(result.warnings).toContain('job "fedavg_he" needs 3 clients but only 2 client kit(s) were found')
   })
 
@@ -77,12 +77,12 @@ describe('ProdEnv', () => {
   })
 
   it('refuses a folder that is not an admin kit', async () => {
-    const e = await refusal(recipe().execute(new ProdEnv({ startupKitLocation: join(prodDir, 'site-1') })))
+    const e = await refusal(recipe().deploy(new ProdEnv({ startupKitLocation: join(prodDir, 'site-1') })))
     expect(e.code).toBe('not-a-kit')
   })
 
   it('refuses a username that is not the kit’s', async () => {
-    const e = await refusal(recipe().execute(env(prodDir, 'lead@nvidia.com')))
+    const e = await refusal(recipe().deploy(env(prodDir, 'lead@nvidia.com')))
     expect([e.code, e.message]).toEqual(['admin-kit-user', expect.stringContaining('"admin@nvidia.com"')])
   })
 
@@ -93,7 +93,7 @@ describe('ProdEnv', () => {
     doc.admin.username = 'mallory@nvidia.com'
     writeFileSync(fedAdmin, JSON.stringify(doc))
     await resign(projectDir, join(kits, ADMIN))
-    const e = await refusal(recipe().execute(env(kits, 'mallory@nvidia.com')))
+    const e = await refusal(recipe().deploy(env(kits, 'mallory@nvidia.com')))
     expect([e.code, e.problems]).toEqual([
       'kits-not-he-ready',
       [`${ADMIN}: identity: certificate CN "admin@nvidia.com" is not "mallory@nvidia.com"`],
@@ -104,7 +104,7 @@ describe('ProdEnv', () => {
     const kits = copyKits(prodDir, temp.make())
     const fedServer = join(kits, 'server', Layout.startup, Layout.fedServer)
     writeFileSync(fedServer, readFileSync(fedServer, 'utf8').replace('8002', '9002'))
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     const report = await verifyKit(join(kits, 'server'))
     const failed = report.checks.filter((c) => c.status === 'fail')
     expect(failed.map((c) => c.message)).toEqual([`startup/${Layout.fedServer} does not match its signature`])
@@ -121,7 +121,7 @@ describe('ProdEnv', () => {
     expect(
       own.checks.filter((c) => c.name === 'chain' || c.name === 'signatures').map((c) => c.status),
     ).toEqual(['ok', 'ok', 'ok'])
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems).toContain(
       'site-9: signed by a different root CA than the admin kit (another provisioning project?)',
     )
@@ -131,7 +131,7 @@ describe('ProdEnv', () => {
     const kits = copyKits(prodDir, temp.make())
     const client = readFileSync(join(kits, 'site-1', Layout.startup, Layout.clientContext))
     await replaceContext(projectDir, join(kits, 'server'), Layout.serverContext, client)
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems).toContain(
       `server: he: startup/${Layout.serverContext} holds the secret key; the server must not be able to decrypt`,
     )
@@ -140,7 +140,7 @@ describe('ProdEnv', () => {
   it('refuses a client kit without an HE context (kits provisioned without HE)', async () => {
     const kits = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits, 'site-2'), Layout.clientContext, null)
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems).toEqual([`site-2: no ${Layout.clientContext}; provision the kits with the HE builder`])
   })
 
@@ -149,18 +149,18 @@ describe('ProdEnv', () => {
     const other = await otherHeKey()
     await replaceContext(projectDir, join(kits, 'site-1'), Layout.clientContext, other.server)
     await replaceContext(projectDir, join(kits, 'site-2'), Layout.clientContext, other.client)
-    const e = await refusal(recipe().execute(env(kits)))
+    const e = await refusal(recipe().deploy(env(kits)))
     expect(e.problems).toEqual([
       `site-1: he: startup/${Layout.clientContext} has no secret key, so this client cannot decrypt`,
     ])
     const kits2 = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits2, 'site-2'), Layout.clientContext, other.client)
-    const e2 = await refusal(recipe().execute(env(kits2)))
+    const e2 = await refusal(recipe().deploy(env(kits2)))
     expect(e2.problems).toEqual([expect.stringMatching(/clients hold different HE secret keys/)])
     const big = await otherHeKey(16384)
     const kits3 = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits3, 'server'), Layout.serverContext, big.server)
-    const e3 = await refusal(recipe().execute(env(kits3)))
+    const e3 = await refusal(recipe().deploy(env(kits3)))
     expect(e3.problems).toEqual([
       'HE parameters differ between kits: server CKKS N=16384 [60, 40, 40, 60] scale 2^40; ' +
         'site-1 CKKS N=8192 [60, 40, 40] scale 2^40; site-2 CKKS N=8192 [60, 40, 40] scale 2^40',
@@ -173,12 +173,12 @@ describe('ProdEnv', () => {
     const kits = copyKits(prodDir, temp.make())
     await replaceContext(projectDir, join(kits, 'server'), Layout.serverContext, other.server)
     expect((await verifyKit(join(kits, 'server'))).ok).toBe(true)
-    expect((await refusal(recipe().execute(env(kits)))).problems).toEqual([foreignServer])
+    expect((await refusal(recipe().deploy(env(kits)))).problems).toEqual([foreignServer])
     // Every client on the other key: they agree with each other, but not with the server.
     const kits2 = copyKits(prodDir, temp.make())
     for (const site of ['site-1', 'site-2']) {
       await replaceContext(projectDir, join(kits2, site), Layout.clientContext, other.client)
     }
-    expect((await refusal(recipe().execute(env(kits2)))).problems).toEqual([foreignServer])
+    expect((await refusal(recipe().deploy(env(kits2)))).problems).toEqual([foreignServer])
   })
 })

@@ -5,6 +5,7 @@ import { registerInit } from './init.js'
 import { registerInspect } from './inspect.js'
 import { registerJob } from './job.js'
 import { registerPackage } from './package.js'
+import { registerPoc } from './poc.js'
 import { registerProvision } from './provision.js'
 import { DISTRIBUTED_HELP, registerRequest } from './request.js'
 import { registerVerify } from './verify.js'
@@ -20,6 +21,7 @@ export function registerCommands(program: Command, deps: CliDeps = {}): void {
   registerProvision(program, deps.earlyKeys)
   registerInspect(program)
   registerJob(program)
+  registerPoc(program)
   registerVerify(program)
   registerInit(program)
   registerRequest(program)

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { ExitCode, isProvisionError, ProvisionError } from '../../errors.js'
 import { describeHeParams } from '../../he-builder/describe-params.js'
 import { kitKindOf } from '../../provision/kit-kinds.js'
-import type { NvflareVersion } from '../../provision/targets/version.js'
+import { DEFAULT_NVFLARE_VERSION, type NvflareVersion } from '../../provision/targets/version.js'
 import type { KitsInspection } from '../../recipe/envs/inspect-kits.js'
 import type { JobTargetChoice } from '../../recipe/envs/kit-target.js'
 import { FEDAVG_HE_FLAGS } from '../../recipe/fedavg-he-flags.js'
@@ -14,6 +14,7 @@ import type { ExecResult, ExportResult } from '../../recipe/spec.js'
 import { addFlags, flagsGiven } from '../flag-options.js'
 import { action, out } from '../run.js'
 import { JOB_ENV_FLAGS, type JobEnvValues } from './job-flags.js'
+import { runMode, runPoc, runProblems, runProd } from './job-run.js'
 
 /**
  * `provision job fedavg-he --kits <prod_NN> --train-script client.py [...]`. The recipe's flags come from
@@ -24,7 +25,7 @@ export function registerJob(program: Command): void {
   const fedavgHe = job
     .command('fedavg-he')
     .description(
-      'FedAvg with homomorphic encryption (NVFlare’s FedAvgRecipeWithHE): check the kits, then write the job into the admin kit’s transfer/ (or -o DIR)',
+      'FedAvg with homomorphic encryption (NVFlare’s FedAvgRecipeWithHE): check the kits, then write the job into the admin kit’s transfer/ (or -o DIR); --prod submits it, --poc runs it on a local federation',
     )
   addFlags(fedavgHe, JOB_ENV_FLAGS)
   addFlags(fedavgHe, FEDAVG_HE_FLAGS)
@@ -34,10 +35,9 @@ export function registerJob(program: Command): void {
 async function runFedAvgHe(opts: Readonly<Record<string, unknown>>): Promise<number> {
   const env = flagsGiven(JOB_ENV_FLAGS, opts)
   const recipeFlags = flagsGiven(FEDAVG_HE_FLAGS, opts)
-  const problems = [...env.problems, ...recipeFlags.problems]
+  const problems = [...env.problems, ...recipeFlags.problems, ...runProblems(env.values)]
   const { kits } = env.values
-  if (kits === undefined) problems.push('--kits: is required')
-  if (problems.length > 0 || kits === undefined) throw flagError(problems)
+  if (problems.length > 0) throw flagError(problems)
   // the recipe modules load here, not when the CLI starts
   const [{ inspectKits }, { chooseJobTarget }, { ProdEnv }, { FedAvgRecipeWithHE }] = await Promise.all([
     import('../../recipe/envs/inspect-kits.js'),
@@ -46,17 +46,25 @@ async function runFedAvgHe(opts: Readonly<Record<string, unknown>>): Promise<num
     import('../../recipe/fedavg-he.js'),
   ])
   const given = recipeFlags.values
+  const make = (clients: number, version: NvflareVersion) =>
+    byFlags(recipeFlags.flagOf, () => new FedAvgRecipeWithHE(recipeInput(given, clients, version)))
+  const mode = runMode(env.values)
+  if (mode === 'poc') {
+    const version = given.nvflareVersion ?? DEFAULT_NVFLARE_VERSION
+    return runPoc(env.values, given.minClients, (clients) => make(clients, version))
+  }
+  if (kits === undefined) throw flagError(['--kits: is required'])
   const adminDir = findAdminKit(resolve(kits), env.values.username)
   const username = env.values.username ?? adminDir.split(/[\\/]/).pop()!
   const inspection = await inspectKits(adminDir, username)
   const target = chooseJobTarget(given.nvflareVersion, inspection.kits)
-  const options = recipeInput(given, inspection.clients, target.version)
-  const recipe = byFlags(recipeFlags.flagOf, () => new FedAvgRecipeWithHE(options))
+  const recipe = make(inspection.clients, target.version)
+  if (mode === 'prod') return runProd(env.values, recipe, adminDir, username)
   if (env.values.output !== undefined) {
     const exported = recipe.export(resolve(env.values.output))
     render(env.values, { exported, inspection, target })
   } else {
-    const result = await recipe.execute(new ProdEnv({ startupKitLocation: adminDir, username }))
+    const result = await recipe.deploy(new ProdEnv({ startupKitLocation: adminDir, username }))
     render(env.values, { result, inspection, target })
   }
   return ExitCode.ok

@@ -1,12 +1,32 @@
 import { join } from 'node:path'
-import { loadProject } from '../../provision/project/load.js'
-import { provision } from '../../provision/provisioner.js'
+import { Layout } from '../../provision/layout.js'
 import type { JobDefinition } from '../job/job-config.js'
 import { writeJob } from '../job/write-job.js'
-import type { ExecEnv, ExecResult } from '../spec.js'
+import type { ExecEnv, ExecResult, JobRun } from '../spec.js'
 import { inspectKits } from './inspect-kits.js'
 import { deployResult } from './prod-env.js'
-import { probeNvflare, type RuntimeProbe } from './runtime.js'
+import type { RunControl } from './runtime/events.js'
+import { interrupted } from './runtime/interrupted.js'
+import type { JobOutcome, LogHints } from './runtime/job-driver.js'
+import { submitJob } from './runtime/job-driver.js'
+import { jobRun, RunTrace, versionWarning } from './runtime/job-run.js'
+import {
+  awaitClients,
+  kitLog,
+  POC_RUN_DIR,
+  type PocKits,
+  type PocRecord,
+  readPocKits,
+  registrationHint,
+  startFederation,
+  stopFederation,
+} from './runtime/poc-federation.js'
+import { type PocProjectSpec, preparePocProject } from './runtime/poc-project.js'
+import { choosePython, kitEnvironment } from './runtime/python.js'
+import { type RunTimeouts, resolveTimeouts } from './runtime/timeouts.js'
+import { checkRuntime, probeNvflare, type RuntimeProbe } from './runtime.js'
+
+export { pocProjectYaml } from './runtime/poc-project.js'
 
 /** Options of PocEnv: the workspace to provision into, and the federation's size and names. */
 export interface PocEnvOptions {
@@ -18,40 +38,26 @@ export interface PocEnvOptions {
   projectName?: string
   /** The project admin (default "admin@nvidia.com"). */
   username?: string
+  /** The interpreter that runs NVFlare (default: FEDFORGE_PYTHON, else python3 on PATH). */
+  python?: string
+  /** Environment of the Python processes (default: this process's). */
+  env?: NodeJS.ProcessEnv
+  /** Time limits in seconds (see RunTimeouts; defaults DEFAULT_TIMEOUTS). */
+  timeouts?: Partial<RunTimeouts>
+  /** Seconds between the status checks of a running job (default 2). */
+  pollSeconds?: number
+  /** How `deploy` looks for NVFlare's runtime (execute checks it itself, and stops when it is missing). */
   runtime?: RuntimeProbe
   /** Injectable clock for the certificates. */
   now?: () => Date
 }
 
-/** The project.yml of a local proof-of-concept federation with HE: server, site-1…site-N, a project admin. */
-export function pocProjectYaml(projectName: string, numClients: number, username: string): string {
-  const sites = Array.from(
-    { length: numClients },
-    (_, i) => `  - { name: site-${i + 1}, type: client, org: nvidia }`,
-  )
-  return [
-    'api_version: 3',
-    `name: ${projectName}`,
-    'description: fedforge proof-of-concept federation with homomorphic encryption',
-    'participants:',
-    '  - { name: server, type: server, org: nvidia, fed_learn_port: 8002, default_host: localhost }',
-    ...sites,
-    `  - { name: "${username}", type: admin, org: nvidia, role: project_admin }`,
-    'builders:',
-    '  - path: nvflare.lighter.impl.workspace.WorkspaceBuilder',
-    '  - path: nvflare.lighter.impl.static_file.StaticFileBuilder',
-    '    args: { config_folder: config }',
-    '  - path: nvflare.lighter.impl.cert.CertBuilder',
-    '  - path: nvflare.lighter.impl.he.HEBuilder',
-    '  - path: nvflare.lighter.impl.signature.SignatureBuilder',
-    '',
-  ].join('\n')
-}
-
 /**
- * A local proof-of-concept federation: `deploy` provisions a fresh HE project (a new prod_NN each time)
- * through our provisioner, checks the kits as ProdEnv does and writes the job into the admin kit's
- * `transfer/`. Starting the sites and submitting the job are left to the user (see `nextSteps`).
+ * A local proof-of-concept federation with HE. `execute` provisions (or reuses) a project for the job's
+ * NVFlare version, starts the server and then the clients from their kits, waits until every client has
+ * registered, submits the job through the admin kit, follows it to its end, downloads the result and
+ * stops every process it started, also on failure and when `control.signal` aborts. `deploy` only
+ * provisions and writes the job into the admin kit's `transfer/`.
  */
 export class PocEnv implements ExecEnv {
   readonly kind = 'poc' as const
@@ -59,8 +65,8 @@ export class PocEnv implements ExecEnv {
   readonly workspace: string
   readonly projectName: string
   readonly username: string
-  private readonly runtime: RuntimeProbe
-  private readonly now: (() => Date) | undefined
+  readonly timeouts: RunTimeouts
+  private readonly options: PocEnvOptions
 
   constructor(options: PocEnvOptions) {
     this.numClients = options.numClients ?? 2
@@ -70,27 +76,133 @@ export class PocEnv implements ExecEnv {
     this.workspace = options.workspace
     this.projectName = options.projectName ?? 'example_project'
     this.username = options.username ?? 'admin@nvidia.com'
-    this.runtime = options.runtime ?? (() => probeNvflare())
-    this.now = options.now
+    this.timeouts = resolveTimeouts(options.timeouts)
+    this.options = options
+  }
+
+  private get spec(): PocProjectSpec {
+    return { projectName: this.projectName, numClients: this.numClients, username: this.username }
   }
 
   async deploy(job: JobDefinition): Promise<ExecResult> {
-    const project = loadProject(
-      pocProjectYaml(this.projectName, this.numClients, this.username),
-      'poc-project.yml',
+    const poc = await preparePocProject(this.workspace, this.spec, job.nvflareVersion, this.more())
+    const inspection = await inspectKits(
+      join(poc.prodDir, this.username),
+      this.username,
+      this.inspectOptions(),
     )
-    const provisioned = await provision({
-      project,
-      workspace: this.workspace,
-      nvflareVersion: job.nvflareVersion,
-      options: { genScripts: true },
-      ...(this.now ? { now: this.now } : {}),
-    })
-    const kits = join(provisioned.prodDir, this.username)
-    const inspection = await inspectKits(kits, this.username, { now: this.now })
     const written = writeJob(inspection.admin.uploadDir, job)
-    const result = deployResult('poc', job, inspection, written.jobDir, this.runtime)
-    const startAll = join(provisioned.prodDir, 'start_all.sh')
-    return { ...result, provisionedDir: provisioned.prodDir, nextSteps: [startAll, ...result.nextSteps] }
+    const runtime = this.options.runtime ?? (() => probeNvflare())
+    const result = deployResult('poc', job, inspection, written.jobDir, runtime)
+    const startAll = join(poc.prodDir, Layout.startAll)
+    return { ...result, provisionedDir: poc.prodDir, nextSteps: [startAll, ...result.nextSteps] }
+  }
+
+  async execute(job: JobDefinition, control: RunControl = {}): Promise<JobRun> {
+    const trace = new RunTrace(control)
+    const python = choosePython(this.options.python, this.options.env)
+    const target = job.nvflareVersion
+    trace.clock.begin('check')
+    const check = await checkRuntime({ python: python.command, require: ['tenseal'], ...this.pyEnv(control) })
+    trace.emit({ type: 'runtime', python: check.python, modules: check.modules })
+    const mismatch = versionWarning(check, target)
+    if (mismatch) trace.warn(mismatch)
+    trace.clock.begin('provision')
+    const poc = await preparePocProject(this.workspace, this.spec, target, this.more(control.signal))
+    trace.emit({ type: 'provisioned', prodDir: poc.prodDir, reused: poc.reused })
+    const kits = readPocKits(poc.prodDir)
+    const inspection = await inspectKits(
+      join(poc.prodDir, this.username),
+      this.username,
+      this.inspectOptions(),
+    )
+    const jobDir = writeJob(inspection.admin.uploadDir, job).jobDir
+    const env = kitEnvironment(python, join(poc.prodDir, POC_RUN_DIR, 'bin'), this.options.env)
+    const driverLog = join(poc.prodDir, POC_RUN_DIR, 'driver.log')
+    const adminKit = inspection.admin.dir
+    const run = { kits, env, python: check.python, jobDir, adminKit, driverLog, trace, control }
+    const outcome = await this.runFederation(run)
+    if (control.signal?.aborted) throw interrupted('the federation was stopped')
+    const parts = { env: 'poc' as const, job, target, jobDir, adminKit, outcome, check, trace, driverLog }
+    return jobRun({ ...parts, localKits: [kits.server, ...kits.clients], provisioned: poc })
+  }
+
+  /** Start, registration, the job, and (always) the stop. */
+  private async runFederation(r: FederationRun): Promise<JobOutcome> {
+    const { trace, control } = r
+    let record: PocRecord | undefined
+    try {
+      trace.clock.begin('start')
+      record = await startFederation({ kits: r.kits, env: r.env, python: r.python, ...control })
+      trace.clock.begin('registration')
+      await awaitClients(record, r.kits, this.timeouts.registration, control)
+      return await submitJob({
+        python: r.python,
+        env: r.env,
+        adminKit: r.adminKit,
+        username: this.username,
+        jobDir: r.jobDir,
+        timeouts: this.timeouts,
+        expectClients: r.kits.clients.map((c) => c.name),
+        wait: true,
+        logFile: r.driverLog,
+        logs: pocLogHints(r.kits, r.driverLog),
+        afterSubmit: 'the PoC federation was stopped with it',
+        clock: trace.clock,
+        ...(this.options.pollSeconds !== undefined ? { pollSeconds: this.options.pollSeconds } : {}),
+        ...control,
+      })
+    } finally {
+      trace.clock.begin('stop')
+      const names = [r.kits.server, ...r.kits.clients].map((k) => k.name)
+      trace.emit({ type: 'stopping', kits: names })
+      const left = await stopFederation(record, {
+        stopScriptMs: this.timeouts.stop * 1000,
+        env: r.env,
+        kits: r.kits,
+      })
+      trace.clock.end()
+      trace.emit({ type: 'stopped', kits: names, left: left.map((p) => p.pid) })
+      if (left.length > 0)
+        trace.warn(`processes still running after the stop: ${left.map((p) => p.pid).join(', ')}`)
+    }
+  }
+
+  private pyEnv(control: RunControl) {
+    return {
+      ...(this.options.env ? { env: this.options.env } : {}),
+      ...(control.signal ? { signal: control.signal } : {}),
+    }
+  }
+
+  private inspectOptions(): { now?: () => Date } {
+    return this.options.now ? { now: this.options.now } : {}
+  }
+
+  private more(signal?: AbortSignal) {
+    return { ...(this.options.now ? { now: this.options.now } : {}), ...(signal ? { signal } : {}) }
+  }
+}
+
+interface FederationRun {
+  kits: PocKits
+  env: NodeJS.ProcessEnv
+  python: string
+  jobDir: string
+  adminKit: string
+  driverLog: string
+  trace: RunTrace
+  control: RunControl
+}
+
+/** Which local logs to read when a wait of a PoC run fails. */
+function pocLogHints(kits: PocKits, driverLog: string): LogHints {
+  const jobLogs = (jobId: string) =>
+    [kits.server, ...kits.clients].map((k) => join(k.dir, jobId || '<job id>', 'log.txt')).join(', ')
+  return {
+    session: `read ${driverLog} and ${kitLog(kits.server)}`,
+    clients: registrationHint(kits),
+    jobStart: (jobId) => `read ${kitLog(kits.server)} and ${jobLogs(jobId)}`,
+    round: (jobId) => `read ${jobLogs(jobId)}`,
   }
 }

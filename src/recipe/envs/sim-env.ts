@@ -1,6 +1,6 @@
 import { ProvisionError } from '../../errors.js'
 import type { JobDefinition } from '../job/job-config.js'
-import type { ExecEnv, ExecResult } from '../spec.js'
+import type { ExecEnv, ExecResult, JobRun } from '../spec.js'
 
 /** Options of SimEnv (NVFlare's simulator parameters; SimEnv refuses every job). */
 export interface SimEnvOptions {
@@ -23,12 +23,20 @@ export class SimEnv implements ExecEnv {
   }
 
   async deploy(job: JobDefinition): Promise<ExecResult> {
-    throw new ProvisionError(
-      'sim-env-unsupported',
-      `SimEnv cannot run job "${job.name}": fedforge does not simulate; use provisioned kits with ProdEnv or PocEnv`,
-      {
-        hint: 'Export the job with recipe.export(dir) and run `nvflare simulator` yourself if you need one.',
-      },
-    )
+    throw refusal(job)
   }
+
+  async execute(job: JobDefinition): Promise<JobRun> {
+    throw refusal(job)
+  }
+}
+
+function refusal(job: JobDefinition): ProvisionError {
+  return new ProvisionError(
+    'sim-env-unsupported',
+    `SimEnv cannot run job "${job.name}": fedforge does not simulate; use provisioned kits with ProdEnv or PocEnv`,
+    {
+      hint: 'Export the job with recipe.export(dir) and run `nvflare simulator` yourself if you need one.',
+    },
+  )
 }
