@@ -7,9 +7,9 @@ import { inspectKits } from './inspect-kits.js'
 import { deployResult } from './prod-env.js'
 import type { RunControl } from './runtime/events.js'
 import { interrupted } from './runtime/interrupted.js'
-import type { JobOutcome, LogHints } from './runtime/job-driver.js'
 import { submitJob } from './runtime/job-driver.js'
 import { jobRun, RunTrace, versionWarning } from './runtime/job-run.js'
+import type { JobOutcome, JobSubmission, LogHints } from './runtime/job-types.js'
 import {
   awaitClients,
   kitLog,
@@ -23,6 +23,7 @@ import {
 } from './runtime/poc-federation.js'
 import { type PocProjectSpec, preparePocProject } from './runtime/poc-project.js'
 import { choosePython, kitEnvironment } from './runtime/python.js'
+import { followRoundLog, jobNumRounds } from './runtime/round-watch.js'
 import { type RunTimeouts, resolveTimeouts } from './runtime/timeouts.js'
 import { checkRuntime, probeNvflare, type RuntimeProbe } from './runtime.js'
 
@@ -120,7 +121,7 @@ export class PocEnv implements ExecEnv {
     const env = kitEnvironment(python, join(poc.prodDir, POC_RUN_DIR, 'bin'), this.options.env)
     const driverLog = join(poc.prodDir, POC_RUN_DIR, 'driver.log')
     const adminKit = inspection.admin.dir
-    const run = { kits, env, python: check.python, jobDir, adminKit, driverLog, trace, control }
+    const run = { job, kits, env, python: check.python, jobDir, adminKit, driverLog, trace, control }
     const outcome = await this.runFederation(run)
     if (control.signal?.aborted) throw interrupted('the federation was stopped')
     const parts = { env: 'poc' as const, job, target, jobDir, adminKit, outcome, check, trace, driverLog }
@@ -136,36 +137,49 @@ export class PocEnv implements ExecEnv {
       record = await startFederation({ kits: r.kits, env: r.env, python: r.python, ...control })
       trace.clock.begin('registration')
       await awaitClients(record, r.kits, this.timeouts.registration, control)
-      return await submitJob({
-        python: r.python,
-        env: r.env,
-        adminKit: r.adminKit,
-        username: this.username,
-        jobDir: r.jobDir,
-        timeouts: this.timeouts,
-        expectClients: r.kits.clients.map((c) => c.name),
-        wait: true,
-        logFile: r.driverLog,
-        logs: pocLogHints(r.kits, r.driverLog),
-        afterSubmit: 'the PoC federation was stopped with it',
-        clock: trace.clock,
-        ...(this.options.pollSeconds !== undefined ? { pollSeconds: this.options.pollSeconds } : {}),
-        ...control,
-      })
+      return await submitJob(this.submission(r))
     } finally {
-      trace.clock.begin('stop')
-      const names = [r.kits.server, ...r.kits.clients].map((k) => k.name)
-      trace.emit({ type: 'stopping', kits: names })
-      const left = await stopFederation(record, {
-        stopScriptMs: this.timeouts.stop * 1000,
-        env: r.env,
-        kits: r.kits,
-      })
-      trace.clock.end()
-      trace.emit({ type: 'stopped', kits: names, left: left.map((p) => p.pid) })
-      if (left.length > 0)
-        trace.warn(`processes still running after the stop: ${left.map((p) => p.pid).join(', ')}`)
+      await this.stop(r, record)
     }
+  }
+
+  /** The job through the admin kit: every client awaited, followed to its end, rounds also from the server's job log. */
+  private submission(r: FederationRun): JobSubmission {
+    return {
+      python: r.python,
+      env: r.env,
+      adminKit: r.adminKit,
+      username: this.username,
+      jobDir: r.jobDir,
+      timeouts: this.timeouts,
+      expectClients: r.kits.clients.map((c) => c.name),
+      wait: true,
+      logFile: r.driverLog,
+      logs: pocLogHints(r.kits, r.driverLog),
+      afterSubmit: 'the PoC federation was stopped with it',
+      watchRounds: (jobId, onRound) => {
+        const numRounds = jobNumRounds(r.job)
+        const log = join(r.kits.server.dir, jobId, 'log.txt')
+        return numRounds === undefined ? () => {} : followRoundLog(log, numRounds, onRound)
+      },
+      clock: r.trace.clock,
+      ...(this.options.pollSeconds !== undefined ? { pollSeconds: this.options.pollSeconds } : {}),
+      ...r.control,
+    }
+  }
+
+  /** Stops every kit of the run (also what a failed start left), and says what is left. */
+  private async stop(r: FederationRun, record: PocRecord | undefined): Promise<void> {
+    const { trace } = r
+    trace.clock.begin('stop')
+    const names = [r.kits.server, ...r.kits.clients].map((k) => k.name)
+    trace.emit({ type: 'stopping', kits: names })
+    const stopScriptMs = this.timeouts.stop * 1000
+    const left = await stopFederation(record, { stopScriptMs, env: r.env, kits: r.kits })
+    trace.clock.end()
+    trace.emit({ type: 'stopped', kits: names, left: left.map((p) => p.pid) })
+    if (left.length > 0)
+      trace.warn(`processes still running after the stop: ${left.map((p) => p.pid).join(', ')}`)
   }
 
   private pyEnv(control: RunControl) {
@@ -185,6 +199,7 @@ export class PocEnv implements ExecEnv {
 }
 
 interface FederationRun {
+  job: JobDefinition
   kits: PocKits
   env: NodeJS.ProcessEnv
   python: string

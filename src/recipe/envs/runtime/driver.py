@@ -16,7 +16,7 @@ commands (each prints one JSON object per line on stdout; the last one says how 
 
 "round" carries the server workflow's own counters (ScatterAndGather's show_stats): "current_round" (0-based)
 and "num_rounds". Time limits: --clients-timeout (the expected clients), --start-timeout (submitted until
-RUNNING), --round-timeout (RUNNING without a new round). Errors end with {"event": "error", "kind": ...,
+RUNNING), --round-timeout (RUNNING without a new round; 0: none, the caller keeps that limit). Errors end with {"event": "error", "kind": ...,
 "message": ...} ("waiting_for" names the wait a timeout ended) and exit code: 3 import (a module cannot be
 imported), 4 session (no admin session), 5 timeout, 1 anything else from NVFlare; 2 is bad usage.
 Anything NVFlare prints goes to stderr, so stdout carries only the JSON lines. Uses only the FLARE API calls
@@ -158,7 +158,7 @@ def wait(session, job_id, args):
             if rounds and rounds != last_rounds:
                 emit("round", job_id=job_id, current_round=rounds[0], num_rounds=rounds[1])
                 last_rounds, progress_at = rounds, now
-            if now - progress_at > args.round_timeout:
+            if args.round_timeout > 0 and now - progress_at > args.round_timeout:
                 raise DriverError(
                     "timeout",
                     f"job {job_id} made no progress for {args.round_timeout:g} s {_round_text(last_rounds)}",
@@ -226,7 +226,7 @@ COMMANDS = {
 
 def add_wait_args(sp):
     sp.add_argument("--start-timeout", type=float, default=180.0, help="seconds from submission to RUNNING")
-    sp.add_argument("--round-timeout", type=float, default=600.0, help="seconds RUNNING without a new round")
+    sp.add_argument("--round-timeout", type=float, default=600.0, help="seconds RUNNING without a new round (0: none)")
     sp.add_argument("--poll", type=float, default=2.0, help="seconds between status checks")
 
 

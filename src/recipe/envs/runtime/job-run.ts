@@ -5,7 +5,7 @@ import type { JobDefinition } from '../../job/job-config.js'
 import type { JobRun, RunLogs } from '../../spec.js'
 import type { RuntimeCheck } from '../runtime.js'
 import { PhaseClock, type RunControl, type RunEvent } from './events.js'
-import type { JobOutcome } from './job-driver.js'
+import type { JobOutcome } from './job-types.js'
 import { findGlobalModel, serverJobLog } from './result-files.js'
 import type { LocalKit } from './supervisor.js'
 
