@@ -9,8 +9,10 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import { afterEach } from 'vitest'
 import { kitScripts } from '../../../src/provision/builders/static-scripts.js'
 import type { Participant } from '../../../src/provision/project/types.js'
+import { useTempDir } from '../../helpers/temp.js'
 
 /**
  * A kit folder with our real start scripts and a fake `python3` first on PATH, for the shell tests.
@@ -240,5 +242,23 @@ export function killAllUnder(dir: string): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * In a describe block: a temp dir per test and `kit(env)`, which makes a fake kit in it; every process
+ * under a kit made this way is killed after each test.
+ */
+export function useFakeKits(prefix: string): (env?: NodeJS.ProcessEnv) => FakeKit {
+  const tempDir = useTempDir(prefix)
+  let kits: FakeKit[] = []
+  afterEach(() => {
+    for (const k of kits) killAllUnder(k.root)
+    kits = []
+  })
+  return (env: NodeJS.ProcessEnv = {}) => {
+    const k = fakeKit(tempDir(), env)
+    kits.push(k)
+    return k
   }
 }

@@ -1,33 +1,12 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { useTempDir } from '../../helpers/temp.js'
-import {
-  alive,
-  expectProcesses,
-  type FakeKit,
-  fakeKit,
-  killAllUnder,
-  read,
-  runScript,
-  runs,
-  waitForRun,
-} from './fake-kit.js'
+import { describe, expect, it } from 'vitest'
+import { alive, expectProcesses, read, runScript, runs, useFakeKits, waitForRun } from './fake-kit.js'
 
 // The real start.sh / stop_fl.sh of a client kit, run with bash against a fake python3 (fake-kit.ts).
 describe('start.sh and stop_fl.sh', () => {
-  const tempDir = useTempDir('fedforge-scripts-')
-  let kits: FakeKit[] = []
-  afterEach(() => {
-    for (const k of kits) killAllUnder(k.root)
-    kits = []
-  })
-  const kit = (env: NodeJS.ProcessEnv = {}) => {
-    const k = fakeKit(tempDir(), env)
-    kits.push(k)
-    return k
-  }
+  const kit = useFakeKits('fedforge-scripts-')
 
   it('a process that dies at start makes start.sh exit 1 with its error, also in the console log', async () => {
     const k = kit({ FAKE_MODE: 'die' })

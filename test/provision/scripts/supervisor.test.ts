@@ -1,17 +1,15 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { useTempDir } from '../../helpers/temp.js'
+import { describe, expect, it } from 'vitest'
 import {
   alive,
   expectProcesses,
   type FakeKit,
-  fakeKit,
-  killAllUnder,
   read,
   runScript,
   runs,
   startSupervisor,
+  useFakeKits,
   waitFor,
   waitForRun,
 } from './fake-kit.js'
@@ -19,17 +17,7 @@ import {
 // The real sub_start.sh, run with bash against a fake python3: the crash restarts of NVFlare's own
 // sub_start.sh (at most 5 crashes in 300 s) and its restart.fl / shutdown.fl protocol.
 describe('sub_start.sh', () => {
-  const tempDir = useTempDir('fedforge-supervisor-')
-  let kits: FakeKit[] = []
-  afterEach(() => {
-    for (const k of kits) killAllUnder(k.root)
-    kits = []
-  })
-  const kit = (env: NodeJS.ProcessEnv) => {
-    const k = fakeKit(tempDir(), env)
-    kits.push(k)
-    return k
-  }
+  const kit = useFakeKits('fedforge-supervisor-')
   const log = (k: FakeKit) => read(join(k.kit, 'console_log.txt'))
   const daemonPid = (k: FakeKit) => Number(read(join(k.kit, 'daemon_pid.fl')))
   it('restarts a process that crashed, and keeps the one that runs', async () => {
