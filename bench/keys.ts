@@ -1,36 +1,26 @@
-// npx tsx bench/keys.ts [--keys N]: RSA-2048 key generation — ms per key for each key method on one thread
+// npx tsx bench/keys.ts [--keys N]: RSA-2048 key generation — CPU ms per key for each key method on one thread
 // (OpenSSL's generateKeyPair, and our prime search), then keys/s of the worker pool with each method on 1
 // worker and on every core. The default method on this Node is marked. Figures only; nothing is asserted.
-import { generateKeyPairSync } from 'node:crypto'
 import { availableParallelism } from 'node:os'
+import { makeKeyPem } from '../src/provision/pki/key-makers.mjs'
 import { KeyPool } from '../src/provision/pki/key-pool.js'
 import {
-  defaultKeyMethod,
+  DEFAULT_KEY_METHOD,
   KEY_METHODS,
   type KeyMethod,
   keyMethodName,
 } from '../src/provision/pki/key-source.js'
-import { generateRsaKeyPem } from '../src/provision/pki/rsa-keygen.mjs'
 
 const flag = process.argv.indexOf('--keys')
 const poolKeys = flag > 0 ? Number(process.argv[flag + 1]) : 100
 const SERIAL_KEYS = 10
 
-const ONE_THREAD: Record<KeyMethod, () => unknown> = {
-  openssl: () =>
-    generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicExponent: 65537,
-      publicKeyEncoding: { type: 'pkcs1', format: 'pem' }, // the worker leaves this out; the types want it
-      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    }),
-  'prime-search': () => generateRsaKeyPem(),
-}
-
+/** CPU milliseconds per key on this thread (wall time would count whatever else the machine runs). */
 function msPerKey(make: () => unknown, count: number): number {
-  const start = performance.now()
+  const start = process.cpuUsage()
   for (let i = 0; i < count; i++) make()
-  return (performance.now() - start) / count
+  const { user, system } = process.cpuUsage(start)
+  return (user + system) / 1000 / count
 }
 
 async function poolRate(method: KeyMethod, size: number, count: number): Promise<number> {
@@ -45,13 +35,13 @@ async function poolRate(method: KeyMethod, size: number, count: number): Promise
 }
 
 const cores = availableParallelism()
-const mark = (m: KeyMethod) => (m === defaultKeyMethod() ? ' (default here)' : '')
+const mark = (m: KeyMethod) => (m === DEFAULT_KEY_METHOD ? ' (default here)' : '')
 console.log(
   `RSA-2048 key generation — ${cores} cores, Node ${process.version}, OpenSSL ${process.versions.openssl}`,
 )
 console.log('method, threads                          | ms/key | keys/s')
 for (const method of KEY_METHODS) {
-  const ms = msPerKey(ONE_THREAD[method], SERIAL_KEYS)
+  const ms = msPerKey(() => makeKeyPem(method), SERIAL_KEYS)
   console.log(
     `${keyMethodName(method)}${mark(method)}, 1 thread | ${ms.toFixed(1)} | ${(1000 / ms).toFixed(1)}`,
   )

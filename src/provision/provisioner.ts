@@ -39,8 +39,8 @@ export interface ProvisionRequest {
   /**
    * Where the private keys come from. A KeySource of yours is used as it is, and you close it (one source can
    * serve several runs). A method (`'openssl'` or `'prime-search'`), or nothing for the default
-   * (`defaultKeyMethod()`: OpenSSL when the runtime has OpenSSL 3.5 or newer), gives the run a worker pool of
-   * its own, with at most one worker per key and per core, closed when the certificates are made.
+   * (DEFAULT_KEY_METHOD, the prime search: faster than OpenSSL 3.5's generator), gives the run a worker pool
+   * of its own, with at most one worker per key and per core, closed when the certificates are made.
    */
   keySource?: KeySource | KeyMethod
 }

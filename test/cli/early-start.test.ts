@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { keySourceFlag, provisionsProjectFile, startKeysEarly } from '../../src/cli/early-start.js'
-import { defaultKeyMethod } from '../../src/provision/pki/key-source.js'
+import { DEFAULT_KEY_METHOD } from '../../src/provision/pki/key-source.js'
 
 describe('early key generation', () => {
   it('starts only for a run that provisions a project file', () => {
@@ -29,7 +29,7 @@ describe('early key generation', () => {
   it('starts a pool with the method of the flag, else the default, for the command to use', async () => {
     for (const [args, method] of [
       [['-p', 'p.yml', '--key-source', 'prime-search'], 'prime-search'],
-      [['-p', 'p.yml'], defaultKeyMethod()],
+      [['-p', 'p.yml'], DEFAULT_KEY_METHOD],
     ] as const) {
       const pool = startKeysEarly(args)
       try {

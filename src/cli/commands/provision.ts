@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
 import { pathExists } from '../../provision/fs/safe-path.js'
-import { KEY_METHODS, type KeySource } from '../../provision/pki/key-source.js'
+import { DEFAULT_KEY_METHOD, KEY_METHODS, type KeySource } from '../../provision/pki/key-source.js'
 import { DEFAULT_NVFLARE_VERSION, NVFLARE_VERSIONS } from '../../provision/targets/version.js'
 import { readTemplate } from '../../provision/templates.js'
 import { type ProvisionFlags, runProvision } from '../provision-run.js'
@@ -39,7 +39,7 @@ export function registerProvision(program: Command, earlyKeys?: KeySource): void
     )
     .option(
       '--key-source <method>',
-      `how RSA keys are made: ${KEY_METHODS.join(' or ')} (default: openssl with OpenSSL 3.5 or newer, else prime-search)`,
+      `how RSA keys are made: ${KEY_METHODS.join(' or ')} (default: ${DEFAULT_KEY_METHOD}, the faster; openssl is the vetted one)`,
     )
     .option('-g, --generate', 'write a sample project.yml (to -p FILE, default ./project.yml) and stop')
     .option('--force', 'with -g: overwrite an existing file')

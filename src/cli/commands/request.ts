@@ -2,6 +2,12 @@ import type { Command } from 'commander'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { isDistributedType } from '../../provision/distributed/participant.js'
 import { makeRequest } from '../../provision/distributed/request.js'
+import {
+  DEFAULT_KEY_METHOD,
+  KEY_METHODS,
+  keyMethodName,
+  parseKeyMethod,
+} from '../../provision/pki/key-source.js'
 import { action, out } from '../run.js'
 
 interface RequestFlags {
@@ -10,6 +16,7 @@ interface RequestFlags {
   type: string
   role?: string
   output: string
+  keySource?: string
   json?: boolean
 }
 
@@ -37,6 +44,10 @@ export function registerRequest(program: Command): void {
       '-o, --output <dir>',
       'the folder for the key and the request (made 0700; keep it at the site)',
     )
+    .option(
+      '--key-source <method>',
+      `how the RSA key is made: ${KEY_METHODS.join(' or ')} (default: ${DEFAULT_KEY_METHOD})`,
+    )
     .option('--json', 'print the result as one JSON document')
     .action(action((flags: RequestFlags) => runRequest(flags)))
 }
@@ -47,7 +58,9 @@ function runRequest(flags: RequestFlags): number {
       exitCode: ExitCode.badInput,
     })
   }
+  const keySource = parseKeyMethod(flags.keySource ?? DEFAULT_KEY_METHOD, '--key-source')
   const made = makeRequest({
+    keySource,
     name: flags.name,
     org: flags.org,
     type: flags.type,
@@ -61,6 +74,7 @@ function runRequest(flags: RequestFlags): number {
         {
           requestFile: made.requestFile,
           keyFile: made.keyFile,
+          keySource: keyMethodName(keySource),
           requestSha256: request.sha256,
           participant: request.fields,
         },
@@ -71,7 +85,7 @@ function runRequest(flags: RequestFlags): number {
     return ExitCode.ok
   }
   out(`wrote ${made.requestFile}`)
-  out(`wrote ${made.keyFile} (the private key, mode 600: it stays here)`)
+  out(`wrote ${made.keyFile} (the private key, mode 600, made by ${keyMethodName(keySource)}: it stays here)`)
   out(`request SHA-256: ${request.sha256}`)
   out('')
   out(`Send ${made.requestFile} to the admin, and tell them the SHA-256 above over another channel`)

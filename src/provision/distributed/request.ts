@@ -3,7 +3,8 @@ import { resolve } from 'node:path'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import { resolveInside } from '../fs/safe-path.js'
 import { FileMode } from '../layout.js'
-import { generateRsaKeyPem } from '../pki/rsa-keygen.mjs'
+import { makeKeyPem } from '../pki/key-makers.mjs'
+import { DEFAULT_KEY_METHOD, type KeyMethod } from '../pki/key-source.js'
 import { createCsr } from './csr.js'
 import { Fields, FORMAT_VERSION, FormatName, parseFormatted, SHA256_HEX, sha256Hex } from './format.js'
 import { removeWritten, writeNewFile } from './io.js'
@@ -96,7 +97,9 @@ export interface MakeRequestOptions {
   /** The folder that gets `<name>.key` (0600) and `<name>.request.json`; made 0700 when missing. */
   dir: string
   now?: Date
-  /** Makes the private key (PEM). Default: RSA-2048 from the same generator as the central flow. */
+  /** How the RSA-2048 key is made, as in the central flow (`--key-source`). Default: DEFAULT_KEY_METHOD. */
+  keySource?: KeyMethod
+  /** Makes the private key (PEM) instead of `keySource` (tests hand in fixed keys). */
   makeKey?: () => string
 }
 
@@ -130,7 +133,7 @@ export function makeRequest(options: MakeRequestOptions): MadeRequest {
       })
     }
   }
-  const keyPem = (options.makeKey ?? generateRsaKeyPem)()
+  const keyPem = (options.makeKey ?? (() => makeKeyPem(options.keySource ?? DEFAULT_KEY_METHOD)))()
   const csrPem = createCsr(keyPem, fields)
   const text = serializeRequest({
     fields,

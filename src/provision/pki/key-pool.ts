@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { ExitCode, ProvisionError } from '../../errors.js'
 import {
-  defaultKeyMethod,
+  DEFAULT_KEY_METHOD,
   type KeyMethod,
   type KeySource,
   keyMethodName,
@@ -10,7 +10,7 @@ import {
 } from './key-source.js'
 
 export interface KeyPoolOptions {
-  /** How the workers make keys. Default: `defaultKeyMethod()` (OpenSSL from 3.5 on, else our prime search). */
+  /** How the workers make keys. Default: DEFAULT_KEY_METHOD (our prime search). */
   method?: KeyMethod
   /** Workers started at once, to make keys before anyone asks. Default 0: each starts when a key is asked for. */
   size?: number
@@ -48,7 +48,7 @@ export class KeyPool implements KeySource {
   private closed = false
 
   constructor(options: KeyPoolOptions = {}) {
-    this.method = options.method === undefined ? defaultKeyMethod() : parseKeyMethod(options.method, 'method')
+    this.method = options.method === undefined ? DEFAULT_KEY_METHOD : parseKeyMethod(options.method, 'method')
     this.name = keyMethodName(this.method)
     const size = Math.max(0, options.size ?? 0)
     this.maxSize = Math.max(1, size, options.maxSize ?? availableParallelism())
