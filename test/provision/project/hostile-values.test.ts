@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { smallProjectYaml } from '../../helpers/projects.js'
-import { type BinResult, ensureBuilt, pool, runBin, STACK_LINE, snapshot } from '../../hostile/helpers.js'
+import { describeRefusals, type RefusalCase } from './refusals.js'
 
 /**
  * Issue 14, defects 2, 7, 8 (HE part), 9, 13, 15 and 16 through the built bin: each hostile value is refused
@@ -25,17 +23,7 @@ const dockerArgs = (args: string) => withBuilder('docker', args)
 const staticArgs = (args: string) =>
   `${BASE}builders:\n  - path: workspace\n  - path: nvflare.lighter.impl.static_file.StaticFileBuilder\n    args: ${args}\n  - path: cert\n  - path: signature\n`
 
-interface Case {
-  name: string
-  file: string
-  /** `key.path (project.yml:line:col)` that must appear on a problem line. */
-  at: string
-  says: string
-  /** Files to make in the case's folder before the run. */
-  setup?: (dir: string) => void
-}
-
-const CASES: Case[] = [
+const CASES: RefusalCase[] = [
   // 2: values that reach a script or a Dockerfile
   {
     name: 'a config_folder that runs commands in sub_start.sh',
@@ -256,36 +244,7 @@ const CASES: Case[] = [
   },
 ]
 
-describe('hostile values in project.yml, through the built bin', () => {
-  const root = mkdtempSync(join(tmpdir(), 'fedforge-hostile-values-'))
-  const results: BinResult[] = []
-
-  beforeAll(async () => {
-    await ensureBuilt()
-    const tasks = CASES.map((c, i) => async () => {
-      const dir = join(root, String(i))
-      mkdirSync(dir)
-      writeFileSync(join(dir, 'project.yml'), c.file)
-      c.setup?.(dir)
-      return runBin(['-p', 'project.yml', '-w', 'ws', '--zip'], dir, 60_000)
-    })
-    results.push(...(await pool(tasks, 3)))
-  }, 300_000)
-  afterAll(() => rmSync(root, { recursive: true, force: true }))
-
-  it.each(CASES.map((c, i) => [c.name, i] as const))('refuses %s', (_name, i) => {
-    const c = CASES[i]!
-    const r = results[i]!
-    expect(r.code, r.stderr).toBe(2)
-    const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - '))
-    const line = problems.find((l) => l.includes(c.at))
-    expect(line, `no problem line with "${c.at}" in:\n${r.stderr}`).toBeDefined()
-    expect(line).toContain(c.says)
-    for (const l of problems) expect(l).toMatch(/^ {2}- \S.* \(project\.yml:\d+:\d+\): /)
-    expect(r.stderr).not.toMatch(STACK_LINE)
-    expect(r.stderr).not.toContain('internal error')
-    expect(r.stdout).toBe('')
-    expect(snapshot(join(root, String(i), 'ws'))).toEqual([])
-    expect(readdirSync(join(root, String(i))).includes('ws')).toBe(false)
-  })
+describeRefusals('hostile values in project.yml, through the built bin', CASES, {
+  args: ['-p', 'project.yml', '-w', 'ws', '--zip'],
+  concurrency: 3,
 })

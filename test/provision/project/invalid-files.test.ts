@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { smallProjectYaml } from '../../helpers/projects.js'
-import { type BinResult, ensureBuilt, pool, runBin, STACK_LINE, snapshot } from '../../hostile/helpers.js'
+import { runBin, snapshot } from '../../hostile/helpers.js'
+import { describeRefusals, type RefusalCase } from './refusals.js'
 
 /**
  * Issue 2's table: every invalid project file is refused by the built bin with exit code 2, a problem line
@@ -19,15 +19,6 @@ const replace = (from: string, to: string) => BASE.replace(from, to)
 /** BASE with text appended from line 14. */
 const append = (more: string) => BASE + more
 
-interface Case {
-  name: string
-  file: string | Buffer
-  /** `key.path (project.yml:line:col)` that must appear on a problem line. */
-  at: string
-  /** Words the message must contain. */
-  says: string
-}
-
 const BOMB = [
   'a: &a [x, x, x, x, x, x, x, x, x]',
   'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
@@ -42,7 +33,7 @@ const STUDY = (name: string, client = 'site-1') =>
   `studies:\n  ${name}:\n    site_orgs:\n      org_a: [${client}]\n`
 const api4 = (text: string) => text.replace('api_version: 3', 'api_version: 4')
 
-const CASES: Case[] = [
+const CASES: RefusalCase[] = [
   // Not a project file at all
   { name: 'an empty file', file: '', at: '(top level) (project.yml:1:1)', says: 'empty' },
   {
@@ -389,64 +380,45 @@ const CASES: Case[] = [
   },
 ]
 
-describe('invalid project files, through the built bin', () => {
-  const root = mkdtempSync(join(tmpdir(), 'fedforge-invalid-'))
-  const results: BinResult[] = []
+// odd cases: an existing workspace that must not change
+const SEEDED_CASES = CASES.map((c, i) =>
+  i % 2 === 1 ? { ...c, setup: (dir: string) => seedWorkspace(join(dir, 'ws')) } : c,
+)
 
-  beforeAll(async () => {
-    await ensureBuilt()
-    const tasks = CASES.map((c, i) => async () => {
-      const dir = join(root, String(i))
-      mkdirSync(dir)
-      writeFileSync(join(dir, 'project.yml'), c.file)
-      if (i % 2 === 1) seedWorkspace(join(dir, 'ws')) // odd cases: an existing workspace that must not change
-      return runBin(['-p', 'project.yml', '-w', 'ws'], dir, 60_000)
+describeRefusals(
+  'invalid project files, through the built bin',
+  SEEDED_CASES,
+  {
+    args: ['-p', 'project.yml', '-w', 'ws'],
+    concurrency: 4,
+    workspaceAfter: (i) => (i % 2 === 1 ? SEEDED : []),
+  },
+  (root) => {
+    it('has at least 30 cases', () => {
+      expect(CASES.length).toBeGreaterThanOrEqual(30)
     })
-    results.push(...(await pool(tasks, 4)))
-  }, 300_000)
-  afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-  it('has at least 30 cases', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(30)
-  })
-
-  it.each(CASES.map((c, i) => [c.name, i] as const))('refuses %s', (_name, i) => {
-    const c = CASES[i]!
-    const r = results[i]!
-    expect(r.code, r.stderr).toBe(2)
-    const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - '))
-    const line = problems.find((l) => l.includes(c.at))
-    expect(line, `no problem line with "${c.at}" in:\n${r.stderr}`).toBeDefined()
-    expect(line).toContain(c.says)
-    for (const l of problems) expect(l).toMatch(/^ {2}- \S.* \(project\.yml:\d+:\d+\): /)
-    expect(r.stderr).not.toMatch(STACK_LINE)
-    expect(r.stderr).not.toContain('internal error')
-    expect(r.stdout).toBe('')
-    const ws = join(root, String(i), 'ws')
-    if (i % 2 === 1) expect(snapshot(ws)).toEqual(SEEDED)
-    else expect(snapshot(ws)).toEqual([])
-  })
-
-  it('reports every problem of a file at once', async () => {
-    const file = replace('name: site-1', 'name: ../evil')
-      .replace('org: org_a', 'org: org-a')
-      .replace('role: project_admin', 'role: "x y"')
-    const dir = join(root, 'many')
-    mkdirSync(dir)
-    writeFileSync(join(dir, 'project.yml'), file)
-    const r = await runBin(['-p', 'project.yml', '-w', 'ws'], dir, 60_000)
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('has 3 problems')
-    for (const at of [
-      'participants[1].name (project.yml:7:5)',
-      'participants[1].org (project.yml:9:5)',
-      'participants[2].role (project.yml:13:5)',
-    ]) {
-      expect(r.stderr).toContain(at)
-    }
-    expect(snapshot(join(dir, 'ws'))).toEqual([])
-  })
-})
+    it('reports every problem of a file at once', async () => {
+      const file = replace('name: site-1', 'name: ../evil')
+        .replace('org: org_a', 'org: org-a')
+        .replace('role: project_admin', 'role: "x y"')
+      const dir = join(root, 'many')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'project.yml'), file)
+      const r = await runBin(['-p', 'project.yml', '-w', 'ws'], dir, 60_000)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain('has 3 problems')
+      for (const at of [
+        'participants[1].name (project.yml:7:5)',
+        'participants[1].org (project.yml:9:5)',
+        'participants[2].role (project.yml:13:5)',
+      ]) {
+        expect(r.stderr).toContain(at)
+      }
+      expect(snapshot(join(dir, 'ws'))).toEqual([])
+    })
+  },
+)
 
 const SEEDED = [
   'demo dir 755',
