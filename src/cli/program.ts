@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
-import { ExitCode, isProvisionError } from '../errors.js'
+import { ExitCode, type ExitCodeValue, isProvisionError } from '../errors.js'
 import { type CliDeps, registerCommands } from './commands/index.js'
 import { err, takeResult } from './run.js'
 
@@ -12,7 +12,7 @@ function version(): string {
 }
 
 /** Runs the CLI on `argv`; returns the exit code. `deps.earlyKeys` stays open: main.ts closes it. */
-export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
+export async function main(argv: string[], deps: CliDeps = {}): Promise<ExitCodeValue> {
   const program = new Command('provision')
     .description(
       'Provision NVIDIA FLARE federations with homomorphic encryption: signed startup kits for every site.',
@@ -30,7 +30,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   }
 }
 
-function reportError(error: unknown): number {
+function reportError(error: unknown): ExitCodeValue {
   if (error instanceof CommanderError) {
     // --help and --version end here with exit code 0; usage errors are bad input.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput

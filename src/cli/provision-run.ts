@@ -1,7 +1,7 @@
 // The provision run behind `provision -p FILE` and `init`'s "provision now", without commander, so that
 // both commands import it and neither imports the other.
 import { resolve } from 'node:path'
-import { ExitCode } from '../errors.js'
+import { ExitCode, type ExitCodeValue } from '../errors.js'
 import type { ProvisionEvent } from '../provision/events.js'
 import { type KeyMethod, type KeySource, parseKeyMethod } from '../provision/pki/key-source.js'
 import { loadProjectFile } from '../provision/project/load.js'
@@ -35,7 +35,7 @@ export interface ProvisionFlags {
 export async function runProvision(
   flags: ProvisionFlags & { projectFile: string },
   earlyKeys?: KeySource,
-): Promise<number> {
+): Promise<ExitCodeValue> {
   const nvflareVersion = targetFlag(flags.nvflareVersion)
   // main.ts started earlyKeys with the method of the same --key-source
   const keySource = earlyKeys ?? keyMethodFlag(flags.keySource)

@@ -1,7 +1,7 @@
 import type { ExitCodeValue } from '../errors.js'
 
 /** What every command action returns: the exit code. `main.ts` is the single place that exits. */
-export type CommandResult = ExitCodeValue | number
+export type CommandResult = ExitCodeValue
 
 let lastResult: CommandResult = 0
 

@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { runInit } from '../../src/cli/commands/init.js'
 import { createDefaultsPrompter } from '../../src/cli/prompts.js'
+import { ExitCode } from '../../src/errors.js'
 import { loadProjectFile } from '../../src/provision/project/load.js'
 import { CANCEL, scriptedPrompter } from './wizard-prompter.js'
 
-const noProvision = vi.fn(async () => 0)
+const noProvision = vi.fn(async () => ExitCode.ok)
 let dir: string
 let cwd: string
 
@@ -88,7 +89,7 @@ describe('runInit', () => {
   })
 
   it('--yes writes the file from flags and does not provision unless --provision', async () => {
-    const provisionFile = vi.fn(async () => 0)
+    const provisionFile = vi.fn(async () => ExitCode.ok)
     const flags = {
       yes: true,
       output: 'fed.yml',
@@ -118,7 +119,7 @@ describe('runInit', () => {
   })
 
   it('--nvflare-version: provisions for that target, and the Next line names it', async () => {
-    const provisionFile = vi.fn(async () => 0)
+    const provisionFile = vi.fn(async () => ExitCode.ok)
     const flags = { yes: true, name: 'fed', he: false, nvflareVersion: '2.7.2' }
     const prompter = createDefaultsPrompter()
     expect(await runInit({ ...flags, provision: true }, { prompter, provisionFile })).toBe(0)

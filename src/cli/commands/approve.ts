@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ExitCode, ProvisionError } from '../../errors.js'
+import { ExitCode, type ExitCodeValue, ProvisionError } from '../../errors.js'
 import { type ApprovalPreview, approveRequest } from '../../provision/distributed/approve.js'
 import { describeFields } from '../../provision/distributed/participant.js'
 import { parseNvflareVersion } from '../../provision/targets/version.js'
@@ -55,7 +55,7 @@ function confirmer(flags: ApproveFlags): ((p: ApprovalPreview) => Promise<boolea
   }
 }
 
-async function runApprove(request: string, flags: ApproveFlags): Promise<number> {
+async function runApprove(request: string, flags: ApproveFlags): Promise<ExitCodeValue> {
   const nvflareVersion =
     flags.nvflareVersion === undefined
       ? undefined

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { ExitCode, ProvisionError } from '../../errors.js'
+import { ExitCode, type ExitCodeValue, ProvisionError } from '../../errors.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
 import { pathExists } from '../../provision/fs/safe-path.js'
 import {
@@ -28,7 +28,7 @@ export interface InitDeps {
   /** Answers the questions; default: the terminal (or the defaults with --yes). */
   prompter?: Prompter
   /** Provisions the file written; default: the same code as `provision -p FILE --nvflare-version V`. */
-  provisionFile?: (file: string, workspace: string, nvflareVersion: NvflareVersion) => Promise<number>
+  provisionFile?: (file: string, workspace: string, nvflareVersion: NvflareVersion) => Promise<ExitCodeValue>
 }
 
 export function registerInit(program: Command): void {
@@ -67,7 +67,7 @@ export function registerInit(program: Command): void {
 }
 
 /** The wizard, then the file, then (if asked) the kits. Ctrl-C at any question: nothing written, exit 130. */
-export async function runInit(flags: InitFlags, deps: InitDeps = {}): Promise<number> {
+export async function runInit(flags: InitFlags, deps: InitDeps = {}): Promise<ExitCodeValue> {
   const p = deps.prompter ?? choosePrompter(flags)
   try {
     const result = await runWizard(p, flags)
@@ -111,7 +111,11 @@ function choosePrompter(flags: InitFlags): Prompter {
   return createTerminalPrompter()
 }
 
-function provisionFile(file: string, workspace: string, nvflareVersion: NvflareVersion): Promise<number> {
+function provisionFile(
+  file: string,
+  workspace: string,
+  nvflareVersion: NvflareVersion,
+): Promise<ExitCodeValue> {
   return runProvision({ projectFile: file, workspace, addClient: [], addUser: [], nvflareVersion })
 }
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { ExitCode } from '../../errors.js'
+import { ExitCode, type ExitCodeValue } from '../../errors.js'
 import type { RunTimeouts } from '../../recipe/envs/runtime/timeouts.js'
 import type { FedAvgRecipeWithHE } from '../../recipe/fedavg-he.js'
 import { flagError } from '../../recipe/read-flags.js'
@@ -46,7 +46,7 @@ export async function runPoc(
   flags: RunFlags,
   minClients: number | undefined,
   make: (clients: number) => FedAvgRecipeWithHE,
-): Promise<number> {
+): Promise<ExitCodeValue> {
   const { PocEnv } = await import('../../recipe/envs/poc-env.js')
   const numClients = flags.numClients ?? minClients ?? 2
   if (minClients !== undefined && minClients > numClients) {
@@ -74,7 +74,7 @@ export async function runProd(
   recipe: FedAvgRecipeWithHE,
   startupKitLocation: string,
   username: string,
-): Promise<number> {
+): Promise<ExitCodeValue> {
   const { ProdEnv } = await import('../../recipe/envs/prod-env.js')
   const env = new ProdEnv({
     startupKitLocation,
@@ -91,7 +91,7 @@ async function execute(
   recipe: FedAvgRecipeWithHE,
   env: Parameters<FedAvgRecipeWithHE['execute']>[0],
   messages: string[],
-): Promise<number> {
+): Promise<ExitCodeValue> {
   const renderer = createRunRenderer(renderMode(flags.json ?? false))
   const stop = stopOnSignals(messages)
   let run: JobRun

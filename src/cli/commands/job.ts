@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { ExitCode, isProvisionError, ProvisionError } from '../../errors.js'
+import { ExitCode, type ExitCodeValue, isProvisionError, ProvisionError } from '../../errors.js'
 import { describeHeParams } from '../../he-builder/describe-params.js'
 import { kitKindOf } from '../../provision/kit-kinds.js'
 import { DEFAULT_NVFLARE_VERSION, type NvflareVersion } from '../../provision/targets/version.js'
@@ -32,7 +32,7 @@ export function registerJob(program: Command): void {
   fedavgHe.action(action(async (_opts: unknown, cmd: Command) => runFedAvgHe(cmd.opts())))
 }
 
-async function runFedAvgHe(opts: Readonly<Record<string, unknown>>): Promise<number> {
+async function runFedAvgHe(opts: Readonly<Record<string, unknown>>): Promise<ExitCodeValue> {
   const env = flagsGiven(JOB_ENV_FLAGS, opts)
   const recipeFlags = flagsGiven(FEDAVG_HE_FLAGS, opts)
   const problems = [...env.problems, ...recipeFlags.problems, ...runProblems(env.values)]

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ExitCode } from '../../errors.js'
+import { ExitCode, type ExitCodeValue } from '../../errors.js'
 import { packageKit } from '../../provision/distributed/package.js'
 import { describeFields } from '../../provision/distributed/participant.js'
 import { action, out } from '../run.js'
@@ -25,7 +25,7 @@ export function registerPackage(program: Command): void {
     .action(action((approval: string, flags: PackageFlags) => runPackage(approval, flags)))
 }
 
-async function runPackage(approval: string, flags: PackageFlags): Promise<number> {
+async function runPackage(approval: string, flags: PackageFlags): Promise<ExitCodeValue> {
   const result = await packageKit({
     approvalFile: approval,
     requestDir: flags.requestDir,

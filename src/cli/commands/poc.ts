@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { ExitCode } from '../../errors.js'
+import { ExitCode, type ExitCodeValue } from '../../errors.js'
 import type { PocStatus } from '../../recipe/envs/poc-control.js'
 import { renderMode } from '../render.js'
 import { createRunRenderer } from '../render-run.js'
@@ -45,7 +45,7 @@ export function registerPoc(program: Command): void {
 
 const control = () => import('../../recipe/envs/poc-control.js')
 
-async function runStart(flags: PocFlags): Promise<number> {
+async function runStart(flags: PocFlags): Promise<ExitCodeValue> {
   const { resolvePocDir, startPoc } = await control()
   const prodDir = resolvePocDir(resolve(flags.workspace))
   const renderer = createRunRenderer(renderMode(flags.json ?? false))
@@ -69,7 +69,7 @@ async function runStart(flags: PocFlags): Promise<number> {
   }
 }
 
-async function runStop(flags: PocFlags): Promise<number> {
+async function runStop(flags: PocFlags): Promise<ExitCodeValue> {
   const { resolvePocDir, stopPoc } = await control()
   const result = await stopPoc(resolvePocDir(resolve(flags.workspace)))
   if (flags.json) out(JSON.stringify(result, null, 2))
@@ -82,7 +82,7 @@ async function runStop(flags: PocFlags): Promise<number> {
   return result.left.length === 0 ? ExitCode.ok : ExitCode.failed
 }
 
-async function runStatus(flags: PocFlags): Promise<number> {
+async function runStatus(flags: PocFlags): Promise<ExitCodeValue> {
   const { pocStatus, resolvePocDir } = await control()
   printStatus(pocStatus(resolvePocDir(resolve(flags.workspace))), flags.json ?? false)
   return ExitCode.ok

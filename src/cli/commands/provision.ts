@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ExitCode, ProvisionError } from '../../errors.js'
+import { ExitCode, type ExitCodeValue, ProvisionError } from '../../errors.js'
 import { writeFileAtomic } from '../../provision/fs/atomic.js'
 import { pathExists } from '../../provision/fs/safe-path.js'
 import { DEFAULT_KEY_METHOD, KEY_METHODS, type KeySource } from '../../provision/pki/key-source.js'
@@ -48,13 +48,16 @@ export function registerProvision(program: Command, earlyKeys?: KeySource): void
 }
 
 /** `-g`, the wizard without `-p`, or a run of the project file. */
-function provisionCommand(flags: ProvisionFlags, earlyKeys?: KeySource): Promise<number> | number {
+function provisionCommand(
+  flags: ProvisionFlags,
+  earlyKeys?: KeySource,
+): Promise<ExitCodeValue> | ExitCodeValue {
   if (flags.generate) return generateSample(flags.projectFile ?? 'project.yml', flags.force ?? false)
   if (!flags.projectFile) return noProjectFile(flags)
   return runProvision({ ...flags, projectFile: flags.projectFile }, earlyKeys)
 }
 
-function generateSample(path: string, force: boolean): number {
+function generateSample(path: string, force: boolean): ExitCodeValue {
   if (pathExists(path) && !force) {
     throw new ProvisionError('file-exists', `${path} already exists; it was left as it is`, {
       hint: `Choose another file with -g -p FILE, or add --force to overwrite ${path}.`,
@@ -66,7 +69,7 @@ function generateSample(path: string, force: boolean): number {
 }
 
 /** No -p: on a terminal, the setup wizard; otherwise guidance at once (never wait for input that cannot come). */
-async function noProjectFile(flags: ProvisionFlags): Promise<number> {
+async function noProjectFile(flags: ProvisionFlags): Promise<ExitCodeValue> {
   if (process.stdin.isTTY) {
     const { runInit } = await import('./init.js')
     return runInit({ workspace: flags.workspace, nvflareVersion: flags.nvflareVersion })

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ExitCode, ProvisionError } from '../../errors.js'
+import { ExitCode, type ExitCodeValue, ProvisionError } from '../../errors.js'
 import { isDistributedType } from '../../provision/distributed/participant.js'
 import { makeRequest } from '../../provision/distributed/request.js'
 import {
@@ -52,7 +52,7 @@ export function registerRequest(program: Command): void {
     .action(action((flags: RequestFlags) => runRequest(flags)))
 }
 
-function runRequest(flags: RequestFlags): number {
+function runRequest(flags: RequestFlags): ExitCodeValue {
   if (!isDistributedType(flags.type)) {
     throw new ProvisionError('bad-option', `--type ${flags.type}: expected client, admin or server`, {
       exitCode: ExitCode.badInput,
