@@ -22,7 +22,12 @@ export type { HeSummary, ProvisionOptions } from './provision/context.js'
 // Distributed provisioning (request → approve → package): its own curated list, see that file
 export * from './provision/distributed/index.js'
 export type { EventSink, ProvisionEvent } from './provision/events.js'
-export { KEY_METHODS, type KeyMethod, type KeySource } from './provision/pki/key-source.js'
+export {
+  DEFAULT_KEY_METHOD,
+  KEY_METHODS,
+  type KeyMethod,
+  type KeySource,
+} from './provision/pki/key-source.js'
 export { loadProject, loadProjectFile, type ProjectExtras } from './provision/project/load.js'
 export type { ProjectFile } from './provision/project/schema.js'
 export type {

@@ -4,7 +4,7 @@ import { ExitCode, ProvisionError } from '../../errors.js'
 import { resolveInside } from '../fs/safe-path.js'
 import { FileMode } from '../layout.js'
 import { makeKeyPem } from '../pki/key-makers.mjs'
-import { DEFAULT_KEY_METHOD, type KeyMethod } from '../pki/key-source.js'
+import { DEFAULT_KEY_METHOD, type KeyMethod, parseKeyMethod } from '../pki/key-source.js'
 import { createCsr } from './csr.js'
 import { Fields, FORMAT_VERSION, FormatName, parseFormatted, SHA256_HEX, sha256Hex } from './format.js'
 import { removeWritten, writeNewFile } from './io.js'
@@ -133,7 +133,8 @@ export function makeRequest(options: MakeRequestOptions): MadeRequest {
       })
     }
   }
-  const keyPem = (options.makeKey ?? (() => makeKeyPem(options.keySource ?? DEFAULT_KEY_METHOD)))()
+  const method = parseKeyMethod(options.keySource ?? DEFAULT_KEY_METHOD, 'keySource')
+  const keyPem = (options.makeKey ?? (() => makeKeyPem(method)))()
   const csrPem = createCsr(keyPem, fields)
   const text = serializeRequest({
     fields,

@@ -65,6 +65,18 @@ describe('makeRequest', () => {
     expect(existsSync(join(dir, 'site-2.key'))).toBe(false)
     expect(readFileSync(join(dir, 'site-2.request.json'), 'utf8')).toBe('earlier')
   })
+
+  it('refuses an unknown keySource from a library caller (exit 2, naming keySource), writing nothing', () => {
+    const dir = join(tempDir(), 'req')
+    const keySource = 'rsa' as unknown as 'openssl' // what an untyped caller can pass
+    expect(() => makeRequest({ name: 'site-9', org: 'h', dir, keySource })).toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        message: expect.stringContaining('keySource: unknown key source "rsa"'),
+      }),
+    )
+    expect(existsSync(dir)).toBe(false)
+  })
 })
 
 describe('parseRequest', () => {
