@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import { kitScripts } from '../../../src/provision/builders/static-scripts.js'
 import type { Participant } from '../../../src/provision/project/types.js'
+import { client } from '../../helpers/project-fixtures.js'
 import { useTempDir } from '../../helpers/temp.js'
 
 /**
@@ -78,21 +79,7 @@ export interface FakeKit {
 }
 
 /** A client participant as the scripts need it (name, org, kind). */
-export function clientParticipant(name: string): Participant {
-  return {
-    type: 'client',
-    name,
-    org: 'org_a',
-    props: {},
-    numOfGpus: 0,
-    memPerGpuInGiB: 0,
-    listeningHost: undefined,
-    connectTo: undefined,
-    parent: undefined,
-    relay: undefined,
-    allowLogStreaming: undefined,
-  }
-}
+export const clientParticipant = (name: string): Participant => client(name, { org: 'org_a' })
 
 /** Writes the fake python3 into `root`/bin and returns the environment that puts it first on PATH. */
 export function fakePythonEnv(root: string, state: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
