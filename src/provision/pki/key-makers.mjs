@@ -17,6 +17,9 @@ const MAKERS = {
   'prime-search': () => generateRsaKeyPem(),
 }
 
+/** The methods, in the order `--help` lists them: the one list of them (key-source.ts re-exports it). */
+export const KEY_METHODS = Object.freeze(Object.keys(MAKERS))
+
 /** One key made by `method`; an unknown method throws. */
 export function makeKeyPem(method) {
   const make = Object.hasOwn(MAKERS, method) ? MAKERS[method] : undefined

@@ -1,5 +1,5 @@
 import { ExitCode, ProvisionError } from '../../errors.js'
-import type { KeyMethod as KeyMakerMethod } from './key-makers.mjs'
+import { KEY_METHODS, type KeyMethod } from './key-makers.mjs'
 
 /**
  * Where the cert builder gets private keys from: a worker pool (key-pool.ts), a pool the CLI started early,
@@ -18,10 +18,8 @@ export interface KeySource {
   close(): Promise<void>
 }
 
-/** How a key is made: by OpenSSL (`generateKeyPair`), or from two primes of our own search (rsa-keygen.mjs). */
-export const KEY_METHODS = ['openssl', 'prime-search'] as const satisfies readonly KeyMakerMethod[]
-/** One of KEY_METHODS (`ProvisionRequest.keySource`, `--key-source`). */
-export type KeyMethod = (typeof KEY_METHODS)[number]
+// the methods and their type live beside the code that makes keys (key-makers.mjs, which the workers load)
+export { KEY_METHODS, type KeyMethod } from './key-makers.mjs'
 
 /**
  * The key method of a run that names none: our prime search, on every runtime. OpenSSL was to be the
