@@ -6,7 +6,8 @@
  * Every SEAL object is deleted after use; WASM memory (4 GB cap, never shrinks) peaks at a few vectors of
  * 245 ciphertexts (~64 MB each in memory).
  */
-import { CkksVector, encryptToBytes } from '../src/he-builder/ckks-vector.js'
+import { encryptToBytes } from '../src/he-builder/ckks-encrypt.js'
+import { CkksVector } from '../src/he-builder/ckks-vector.js'
 import { HeContext } from '../src/he-builder/he-context.js'
 import { makeHeKeyFiles } from '../src/he-builder/key-material.js'
 import { DEFAULT_HE_PARAMS } from '../src/he-builder/params.js'

@@ -1,6 +1,7 @@
 /** The HE builder's public API (loads node-seal only when a function that needs it is called). */
 export { createHeBuilder } from './builder.js'
-export { CkksVector, type EncryptOptions, encryptToBytes } from './ckks-vector.js'
+export { type EncryptOptions, encryptToBytes } from './ckks-encrypt.js'
+export { CkksVector } from './ckks-vector.js'
 export { describeHeParams, type HeParamsInfo, sameHeParams } from './describe-params.js'
 export { HeContext, heParamsOf, type ParamsInfo } from './he-context.js'
 export { type CkksVectorInfo, inspectTenseal, type TensealContextInfo, type TensealInfo } from './inspect.js'

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CkksVector, encryptToBytes } from '../../src/he-builder/ckks-vector.js'
+import { encryptToBytes } from '../../src/he-builder/ckks-encrypt.js'
+import { CkksVector } from '../../src/he-builder/ckks-vector.js'
 import { HeContext } from '../../src/he-builder/he-context.js'
 import { makeHeKeyFiles } from '../../src/he-builder/key-material.js'
 import { DEFAULT_HE_PARAMS } from '../../src/he-builder/params.js'
