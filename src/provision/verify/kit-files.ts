@@ -41,9 +41,9 @@ export function readKitFiles(dir: string): KitFiles {
   }
 }
 
-/** A kit file as text: a regular file (not a link) of at most ReadLimit.kitFile. */
-function readKitText(path: string): string {
-  return readTextBounded(path, { what: 'kit file', maxBytes: ReadLimit.kitFile, noFollow: true })
+/** A kit file as text: a regular file (not a link) of at most ReadLimit.kitFile; `what` names it in errors. */
+export function readKitText(path: string, what = 'kit file'): string {
+  return readTextBounded(path, { what, maxBytes: ReadLimit.kitFile, noFollow: true })
 }
 
 /** A kit file's text, or undefined when it is missing, not a regular file, or too large. */

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path'
 import { ProvisionError, type ProvisionErrorCode } from '../../errors.js'
-import { ReadLimit, readTextBounded } from '../../provision/fs/read-bounded.js'
 import { resolveInside } from '../../provision/fs/safe-path.js'
 import { KIT_KINDS, kitKindOf } from '../../provision/kit-kinds.js'
 import { Layout } from '../../provision/layout.js'
+import { readKitText } from '../../provision/verify/kit-files.js'
 
 /** The admin kit a job is submitted from. Its checks (certificate, signatures, …) are verifyKit's. */
 export interface AdminKit {
@@ -19,9 +19,6 @@ const kitError = (code: ProvisionErrorCode, message: string, hint: string) =>
 interface FedAdminJson {
   admin?: { username?: unknown; upload_dir?: unknown }
 }
-
-const readKitText = (path: string) =>
-  readTextBounded(path, { what: 'admin kit file', maxBytes: ReadLimit.kitFile, noFollow: true })
 
 function str(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.length > 0 ? value : fallback
@@ -42,7 +39,7 @@ export function readAdminKit(location: string, username: string): AdminKit {
       'point startupKitLocation at the admin’s folder inside prod_NN, e.g. <workspace>/<project>/prod_00/admin@nvidia.com',
     )
   }
-  const text = readKitText(fedAdmin)
+  const text = readKitText(fedAdmin, 'admin kit file')
   let doc: FedAdminJson
   try {
     doc = JSON.parse(text) as FedAdminJson
